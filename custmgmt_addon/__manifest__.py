@@ -1,0 +1,33 @@
+{
+    'name': 'Customer Management (B2B)',
+    'version': '18.0.1.0.0',
+    'category': 'Sales/Sales',
+    'summary': 'Customer archive, decision chain, competitors and A/B/C tiers '
+               'recomputed from posted invoices',
+    'author': 'custmgmt_addon contributors',
+    'website': 'https://github.com/custmgmt/custmgmt_addon',
+    'license': 'LGPL-3',
+    'depends': ['mail', 'sale_management', 'account'],
+    'data': [
+        'security/custmgmt_security.xml',
+        'security/ir.model.access.csv',
+        'security/custmgmt_rules.xml',
+        'data/ir_cron_data.xml',
+        'views/custmgmt_decision_member_views.xml',
+        'views/custmgmt_competitor_line_views.xml',
+        'views/custmgmt_tier_history_views.xml',
+        'report/custmgmt_partner_sales_month_views.xml',
+        'report/custmgmt_tier_register_views.xml',
+        'wizard/custmgmt_tier_set_wizard_views.xml',
+        'wizard/custmgmt_tier_preview_wizard_views.xml',
+        'views/res_partner_views.xml',
+        'views/res_config_settings_views.xml',
+        'views/custmgmt_menus.xml',
+    ],
+    'demo': [
+        'demo/custmgmt_demo.xml',
+        'demo/custmgmt_demo_invoices.xml',
+    ],
+    'installable': True,
+    'application': True,
+}

@@ -1,0 +1,303 @@
+import logging
+import threading
+import time
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_date, split_every
+
+from ..rules import tiers as tier_rules
+
+_logger = logging.getLogger(__name__)
+
+# key of the PostgreSQL advisory lock that keeps two recomputes from writing at once
+TIER_LOCK_KEY = 0x43_4D_54_31  # "CMT1"
+TIER_WRITE_BATCH = 5000
+TIER_CALL_SECONDS = 300
+
+
+class ResCompany(models.Model):
+    _inherit = 'res.company'
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    custmgmt_tier_months = fields.Integer(
+        string="Tier Window (months)", default=3,
+        help="Number of complete calendar months averaged to tier customers.")
+    custmgmt_tier_method = fields.Selection(
+        [('pareto', 'Pareto share'), ('amount', 'Grade standard amount')],
+        string="Tier Method", default='pareto', required=True)
+    custmgmt_tier_a_share = fields.Float(
+        string="A Share (%)", default=80.0,
+        help="Customers ranked above this cumulative share of sales are strategic (A).")
+    custmgmt_tier_b_share = fields.Float(
+        string="B Share (%)", default=95.0,
+        help="Customers ranked above this cumulative share of sales, and not A, are key (B).")
+    custmgmt_tier_a_amount = fields.Float(
+        string="A Grade Amount", default=100000.0,
+        help="Monthly average from which a customer is strategic (A), in company currency.")
+    custmgmt_tier_b_amount = fields.Float(
+        string="B Grade Amount", default=10000.0,
+        help="Monthly average from which a customer is key (B), in company currency.")
+    custmgmt_tier_last_run_date = fields.Date(string="Tiers Last Computed", readonly=True)
+    custmgmt_tier_last_months = fields.Integer(readonly=True)
+    custmgmt_tier_last_count = fields.Integer(string="Customers Tiered", readonly=True)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains('custmgmt_tier_months', 'custmgmt_tier_method', 'custmgmt_tier_a_share',
+                    'custmgmt_tier_b_share', 'custmgmt_tier_a_amount', 'custmgmt_tier_b_amount')
+    def _check_custmgmt_tier_policy(self):
+        for company in self:
+            company._custmgmt_raise_policy_problems(company._custmgmt_tier_policy())
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: policy
+    # ------------------------------------------------------------
+
+    def _custmgmt_tier_policy(self):
+        self.ensure_one()
+        return {
+            'months': self.custmgmt_tier_months,
+            'method': self.custmgmt_tier_method,
+            'a_share': self.custmgmt_tier_a_share,
+            'b_share': self.custmgmt_tier_b_share,
+            'a_amount': self.custmgmt_tier_a_amount,
+            'b_amount': self.custmgmt_tier_b_amount,
+        }
+
+    @api.model
+    def _custmgmt_raise_policy_problems(self, policy):
+        messages = {
+            'method': _("Unknown tier method."),
+            'months': _("The tier window must be between 1 and 12 months."),
+            'shares': _("Pareto cut points must satisfy 0 < A share < B share ≤ 100."),
+            'amounts': _("Grade standard amounts must satisfy A amount > B amount ≥ 0."),
+        }
+        problems = tier_rules.check_policy(**policy)
+        if problems:
+            raise ValidationError("\n".join(messages[code] for code, _msg in problems))
+
+    def _custmgmt_tier_last_window_label(self):
+        """'Aug–Oct 2026' for the window of the last recompute, '' if none."""
+        self.ensure_one()
+        if not self.custmgmt_tier_last_run_date or not self.custmgmt_tier_last_months:
+            return ''
+        start, end = tier_rules.tier_window(self.custmgmt_tier_last_run_date, self.custmgmt_tier_last_months)
+        last = fields.Date.subtract(end, days=1)
+        if start.month == last.month and start.year == last.year:
+            return format_date(self.env, start, date_format='MMM yyyy')
+        first_fmt = 'MMM' if start.year == last.year else 'MMM yyyy'
+        return "%s–%s" % (format_date(self.env, start, date_format=first_fmt),
+                          format_date(self.env, last, date_format='MMM yyyy'))
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: tier engine
+    # ------------------------------------------------------------
+
+    def _custmgmt_tier_averages(self, months, today):
+        """Monthly average sales of every commercial partner ever invoiced in
+        this company: one grouped query over the posted customer invoices."""
+        self.ensure_one()
+        self.env['account.move'].flush_model(
+            ['company_id', 'state', 'move_type', 'invoice_date', 'amount_untaxed_signed',
+             'commercial_partner_id'])
+        start, end = tier_rules.tier_window(today, months)
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT move.commercial_partner_id,
+                   ROUND(COALESCE(SUM(move.amount_untaxed_signed)
+                                  FILTER (WHERE move.invoice_date >= %(start)s
+                                            AND move.invoice_date < %(end)s), 0) / %(months)s, 2)
+              FROM account_move move
+             WHERE move.company_id = %(company)s
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_refund')
+               AND move.commercial_partner_id IS NOT NULL
+          GROUP BY move.commercial_partner_id
+            """,
+            start=start, end=end, months=months, company=self.id,
+        ))
+        return {partner_id: float(average) for partner_id, average in rows}
+
+    def _custmgmt_tier_current(self, partner_ids):
+        """Stored tier values of this company, for the partners computed now
+        and every partner that holds a tier here."""
+        key = str(self.id)
+        self.env['res.partner'].flush_model(list(self._custmgmt_tier_fnames()))
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT id,
+                   customer_tier ->> %(key)s,
+                   tier_monthly_average ->> %(key)s,
+                   tier_rank ->> %(key)s,
+                   tier_share_before ->> %(key)s,
+                   tier_computed_on ->> %(key)s,
+                   COALESCE((tier_locked ->> %(key)s)::boolean, FALSE)
+              FROM res_partner
+             WHERE id = ANY(%(ids)s) OR customer_tier ? %(key)s
+            """,
+            key=key, ids=list(partner_ids),
+        ))
+        return {
+            row[0]: (row[1], float(row[2]) if row[2] is not None else None,
+                     int(row[3]) if row[3] is not None else None,
+                     float(row[4]) if row[4] is not None else None, row[5], row[6])
+            for row in rows
+        }
+
+    @api.model
+    def _custmgmt_tier_fnames(self):
+        return ('customer_tier', 'tier_monthly_average', 'tier_rank', 'tier_share_before',
+                'tier_computed_on', 'tier_locked', 'tier_lock_reason')
+
+    def _custmgmt_tier_changes(self, today):
+        """Compute this company's tiers and return the rows that differ from
+        what is stored: ``[(partner_id, old_tier, new_tier, average, rank, share)]``."""
+        self.ensure_one()
+        policy = self._custmgmt_tier_policy()
+        months = policy.pop('months')
+        averages = self._custmgmt_tier_averages(months, today)
+        results = tier_rules.classify(averages, **policy)
+        current = self._custmgmt_tier_current(averages)
+        today_str = fields.Date.to_string(today)
+        changes = []
+        for partner_id, (old_tier, old_avg, old_rank, old_share, old_date, locked) in current.items():
+            result = results.get(partner_id)
+            if result is None:
+                # no longer invoiced here (invoices unposted): the tier goes away
+                if old_tier and not locked:
+                    changes.append((partner_id, old_tier, None, None, None, None))
+                continue
+            new_tier = old_tier if (locked and old_tier) else result.tier
+            share = round(result.share_before, 2)
+            if (new_tier, result.average, result.rank, share, today_str) != \
+                    (old_tier, old_avg, old_rank, old_share, old_date):
+                changes.append((partner_id, old_tier, new_tier, result.average, result.rank, share))
+        for partner_id, result in results.items():
+            if partner_id not in current:
+                changes.append((partner_id, None, result.tier, result.average, result.rank,
+                                round(result.share_before, 2)))
+        changes.sort()
+        return changes, len(results)
+
+    def _custmgmt_write_tier_chunk(self, chunk, today):
+        """Write one batch of changed tier rows with two statements, then the
+        history rows of the tiers that changed and the chatter notes of the
+        tiers that moved up or down."""
+        self.ensure_one()
+        key = str(self.id)
+        ids, tiers, avgs, ranks, shares = (list(col) for col in zip(*[row[:1] + row[2:] for row in chunk]))
+        self.env.execute_query(SQL(
+            """
+            UPDATE res_partner partner
+               SET customer_tier = COALESCE(partner.customer_tier, '{}'::jsonb)
+                                   || jsonb_build_object(%(key)s, v.tier),
+                   tier_monthly_average = COALESCE(partner.tier_monthly_average, '{}'::jsonb)
+                                   || jsonb_build_object(%(key)s, v.average),
+                   tier_rank = COALESCE(partner.tier_rank, '{}'::jsonb)
+                                   || jsonb_build_object(%(key)s, v.rank),
+                   tier_share_before = COALESCE(partner.tier_share_before, '{}'::jsonb)
+                                   || jsonb_build_object(%(key)s, v.share),
+                   tier_computed_on = COALESCE(partner.tier_computed_on, '{}'::jsonb)
+                                   || jsonb_build_object(%(key)s, %(today)s::text)
+              FROM unnest(%(ids)s::int[], %(tiers)s::varchar[], %(avgs)s::float8[],
+                          %(ranks)s::int[], %(shares)s::float8[]) AS v(id, tier, average, rank, share)
+             WHERE partner.id = v.id
+            """,
+            key=key, today=fields.Date.to_string(today), ids=ids, tiers=tiers, avgs=avgs,
+            ranks=ranks, shares=shares,
+        ))
+        moved = [row for row in chunk if row[1] != row[2]]
+        if moved:
+            self.env['custmgmt.tier.history'].flush_model()
+            self.env.execute_query(SQL(
+                """
+                INSERT INTO custmgmt_tier_history
+                       (partner_id, company_id, old_tier, new_tier, monthly_average, date, reason,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT v.partner_id, %(company)s, v.old_tier, v.new_tier, v.average, %(today)s,
+                       'recompute', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(ids)s::int[], %(old)s::varchar[], %(new)s::varchar[], %(avgs)s::float8[])
+                       AS v(partner_id, old_tier, new_tier, average)
+                """,
+                company=self.id, today=today, uid=self.env.uid,
+                ids=[r[0] for r in moved], old=[r[1] for r in moved], new=[r[2] for r in moved],
+                avgs=[r[3] for r in moved],
+            ))
+        Partner = self.env['res.partner'].with_company(self)
+        Partner.invalidate_model(list(self._custmgmt_tier_fnames()))
+        self.env['custmgmt.tier.history'].invalidate_model()
+        notes = {}
+        for partner_id, old_tier, new_tier, *_figures in moved:
+            direction = tier_rules.tier_direction(old_tier, new_tier)
+            if direction in ('up', 'down'):
+                notes[partner_id] = Partner._custmgmt_tier_note(old_tier, new_tier, direction)
+        if notes:
+            Partner.browse(list(notes)).sudo()._message_log_batch(bodies=notes)
+
+    def _custmgmt_recompute_tiers(self, today=None, auto_commit=False, max_seconds=None):
+        """Recompute the tiers of the companies in ``self`` (all when empty).
+
+        Only rows whose values changed are written, in batches; with
+        ``auto_commit`` each batch is committed, so that an interrupted run
+        resumes where it stopped: the next call finds the committed batches
+        unchanged and writes only the rest. Returns ``(done, remaining)``.
+        """
+        companies = (self or self.search([])).sudo()
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s)", [TIER_LOCK_KEY])
+        if not cr.fetchone()[0]:
+            raise UserError(_("Customer tiers are being recomputed by another run; try again in a moment."))
+        started = time.monotonic()
+        done = 0
+        try:
+            for index, company in enumerate(companies):
+                run_today = today or fields.Date.context_today(company)
+                changes, count = company._custmgmt_tier_changes(run_today)
+                batches = list(split_every(TIER_WRITE_BATCH, changes, list))
+                for number, chunk in enumerate(batches, 1):
+                    company._custmgmt_write_tier_chunk(chunk, run_today)
+                    done += len(chunk)
+                    if auto_commit:
+                        cr.commit()
+                    if max_seconds and time.monotonic() - started > max_seconds \
+                            and (number < len(batches) or index + 1 < len(companies)):
+                        remaining = sum(len(b) for b in batches[number:]) + len(companies) - index - 1
+                        return done, remaining
+                last = {
+                    'custmgmt_tier_last_run_date': run_today,
+                    'custmgmt_tier_last_months': company.custmgmt_tier_months,
+                    'custmgmt_tier_last_count': count,
+                }
+                if any(company[fname] != value for fname, value in last.items()):
+                    company.write(last)
+                if auto_commit:
+                    cr.commit()
+            return done, 0
+        finally:
+            cr.execute("SELECT pg_advisory_unlock(%s)", [TIER_LOCK_KEY])
+
+    @api.model
+    def _cron_custmgmt_recompute_tiers(self):
+        auto_commit = not getattr(threading.current_thread(), 'testing', False)
+        try:
+            done, remaining = self.search([])._custmgmt_recompute_tiers(
+                auto_commit=auto_commit, max_seconds=TIER_CALL_SECONDS)
+        except UserError:
+            _logger.info("Tier recompute skipped: another run holds the lock.")
+            return
+        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+
+    def _custmgmt_tier_preview(self, policy, today=None):
+        """Counts and sales share per tier under ``policy``, nothing written."""
+        self.ensure_one()
+        self._custmgmt_raise_policy_problems(policy)
+        policy = dict(policy)
+        months = policy.pop('months')
+        averages = self._custmgmt_tier_averages(months, today or fields.Date.context_today(self))
+        return tier_rules.summarize(tier_rules.classify(averages, **policy))

@@ -1,0 +1,64 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+POLICY_FIELDS = (
+    'custmgmt_tier_months', 'custmgmt_tier_method', 'custmgmt_tier_a_share',
+    'custmgmt_tier_b_share', 'custmgmt_tier_a_amount', 'custmgmt_tier_b_amount',
+)
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = 'res.config.settings'
+
+    # Plain fields rather than related ones: a related field is written on the
+    # company as soon as the settings record is created, and the preview must
+    # run on the unsaved policy without writing anything.
+    custmgmt_tier_months = fields.Integer(string="Tier Window (months)")
+    custmgmt_tier_method = fields.Selection(
+        [('pareto', 'Pareto share'), ('amount', 'Grade standard amount')], string="Tier Method")
+    custmgmt_tier_a_share = fields.Float(string="A Share (%)")
+    custmgmt_tier_b_share = fields.Float(string="B Share (%)")
+    custmgmt_tier_a_amount = fields.Float(string="A Grade Amount")
+    custmgmt_tier_b_amount = fields.Float(string="B Grade Amount")
+    custmgmt_tier_last_run_date = fields.Date(related='company_id.custmgmt_tier_last_run_date')
+    custmgmt_company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company Currency")
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        company = self.env.company
+        res.update({fname: company[fname] for fname in POLICY_FIELDS})
+        return res
+
+    def set_values(self):
+        super().set_values()
+        vals = {fname: self[fname] for fname in POLICY_FIELDS}
+        company = self.company_id
+        if any(company[fname] != value for fname, value in vals.items()):
+            self._custmgmt_check_manager()
+            company.write(vals)
+
+    def _custmgmt_check_manager(self):
+        if not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
+            raise AccessError(_("Only customer management Managers can change the tier policy or recompute tiers."))
+
+    def _custmgmt_policy(self):
+        return {
+            'months': self.custmgmt_tier_months,
+            'method': self.custmgmt_tier_method,
+            'a_share': self.custmgmt_tier_a_share,
+            'b_share': self.custmgmt_tier_b_share,
+            'a_amount': self.custmgmt_tier_a_amount,
+            'b_amount': self.custmgmt_tier_b_amount,
+        }
+
+    def action_custmgmt_preview_tiers(self):
+        """Open the preview of the policy as it stands on the form, unsaved."""
+        self.ensure_one()
+        self._custmgmt_check_manager()
+        return self.env['custmgmt.tier.preview.wizard']._custmgmt_open(self.company_id, self._custmgmt_policy())
+
+    def action_custmgmt_recompute_tiers(self):
+        self.ensure_one()
+        self._custmgmt_check_manager()
+        return self.env['custmgmt.tier.preview.wizard']._custmgmt_recompute_now(self.env.companies)

@@ -1,0 +1,301 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_amount, format_date
+
+from ..rules import archive as archive_rules
+from ..rules import tiers as tier_rules
+
+TIER_SELECTION = [
+    ('a', 'A – Strategic'),
+    ('b', 'B – Key'),
+    ('c', 'C – General'),
+]
+# fields only the tier engine (SQL) or a Manager may change
+TIER_MANAGED_FIELDS = {
+    'customer_tier', 'tier_locked', 'tier_lock_reason', 'tier_monthly_average',
+    'tier_rank', 'tier_share_before', 'tier_computed_on',
+}
+ARCHIVE_GROUP = 'custmgmt_addon.group_custmgmt_user'
+
+
+class ResPartner(models.Model):
+    _inherit = 'res.partner'
+
+    # ------------------------------------------------------------
+    # FIELDS: basic data (基础资料)
+    # ------------------------------------------------------------
+
+    registered_capital = fields.Monetary(
+        string="Registered Capital", currency_field='currency_id', groups=ARCHIVE_GROUP,
+        help="Registered capital (注册资本) as in the business registration.")
+    year_founded = fields.Integer(string="Year Founded", groups=ARCHIVE_GROUP)
+    years_in_business = fields.Integer(
+        string="Years in Business", compute='_compute_years_in_business', groups=ARCHIVE_GROUP)
+    industry_position = fields.Selection(
+        [('leader', 'Industry leader'),
+         ('major', 'Major player'),
+         ('average', 'Average player'),
+         ('minor', 'Minor player')],
+        string="Industry Position", groups=ARCHIVE_GROUP)
+    employee_count = fields.Integer(string="Employees", groups=ARCHIVE_GROUP)
+    business_situation = fields.Text(
+        string="Business Situation", groups=ARCHIVE_GROUP,
+        help="How the customer's own business is going: products, markets, plans.")
+
+    # ------------------------------------------------------------
+    # FIELDS: credit data (信誉资料)
+    # ------------------------------------------------------------
+
+    statement_day = fields.Integer(
+        string="Statement Day", groups=ARCHIVE_GROUP,
+        help="Day of the month the customer closes its accounts (结账日), 1 to 31.")
+    credit_standing = fields.Selection(
+        [('good', 'Good'), ('normal', 'Normal'), ('watch', 'Watch'), ('bad', 'Bad')],
+        string="Credit Standing", tracking=True, groups=ARCHIVE_GROUP)
+    last_credit_review_date = fields.Date(string="Last Credit Review", groups=ARCHIVE_GROUP)
+
+    # ------------------------------------------------------------
+    # FIELDS: operating data (运营资料)
+    # ------------------------------------------------------------
+
+    sales_staff_count = fields.Integer(string="Sales Staff", groups=ARCHIVE_GROUP)
+    market_coverage = fields.Char(string="Market Coverage", groups=ARCHIVE_GROUP)
+    business_area = fields.Char(string="Business Area", groups=ARCHIVE_GROUP)
+    warehouse_area = fields.Float(string="Warehouse Area (m²)", groups=ARCHIVE_GROUP)
+    transport_mode = fields.Selection(
+        [('own_fleet', 'Own fleet'),
+         ('carrier', 'Third-party carrier'),
+         ('rail', 'Rail'),
+         ('sea', 'Sea'),
+         ('pickup', 'Customer pickup'),
+         ('mixed', 'Mixed')],
+        string="Transport Mode", groups=ARCHIVE_GROUP)
+
+    # ------------------------------------------------------------
+    # FIELDS: relationship and decision chain (决策链)
+    # ------------------------------------------------------------
+
+    relationship_stage = fields.Selection(
+        [('acquaintance', 'Acquaintance'),
+         ('meeting', 'Meeting'),
+         ('trust', 'Trust'),
+         ('alliance', 'Alliance')],
+        string="Relationship Stage", tracking=True, groups=ARCHIVE_GROUP)
+    personality = fields.Selection(
+        [('stable', 'Stable'),
+         ('agile', 'Agile'),
+         ('rigid', 'Rigid'),
+         ('hesitant', 'Hesitant'),
+         ('irritable', 'Irritable')],
+        string="Customer Personality", tracking=True, groups=ARCHIVE_GROUP,
+        help="Sets visit frequency, negotiation style and service standard.")
+    archive_user_id = fields.Many2one(
+        'res.users', string="Archive Owner", compute='_compute_archive_user_id',
+        store=True, readonly=False, tracking=True, groups=ARCHIVE_GROUP,
+        help="The one person responsible for this customer file; defaults to the salesperson.")
+    purchase_decision_process = fields.Text(string="Purchase Decision Process", groups=ARCHIVE_GROUP)
+    decision_member_ids = fields.One2many(
+        'custmgmt.decision.member', 'partner_id', string="Decision Chain", groups=ARCHIVE_GROUP)
+    competitor_line_ids = fields.One2many(
+        'custmgmt.competitor.line', 'partner_id', string="Competitors", groups=ARCHIVE_GROUP)
+    sales_month_ids = fields.One2many(
+        'custmgmt.partner.sales.month', 'partner_id', string="Monthly Sales", groups=ARCHIVE_GROUP)
+    decision_member_count = fields.Integer(
+        compute='_compute_decision_member_count', groups=ARCHIVE_GROUP)
+
+    # ------------------------------------------------------------
+    # FIELDS: tier (客户分级), per company
+    # ------------------------------------------------------------
+
+    customer_tier = fields.Selection(
+        TIER_SELECTION, string="Customer Tier", company_dependent=True, groups=ARCHIVE_GROUP,
+        help="Strategic (A), key (B) or general (C) customer of the current company, "
+             "recomputed from posted invoices by the tier engine.")
+    tier_monthly_average = fields.Float(
+        string="Monthly Average Sales", company_dependent=True, groups=ARCHIVE_GROUP,
+        digits=(16, 2), help="Average monthly untaxed sales over the tier window, in company currency.")
+    tier_rank = fields.Integer(string="Tier Rank", company_dependent=True, groups=ARCHIVE_GROUP)
+    tier_share_before = fields.Float(
+        string="Share Ranked Above (%)", company_dependent=True, groups=ARCHIVE_GROUP, digits=(16, 2),
+        help="Share of the company's sales made by the customers ranked above this one.")
+    tier_computed_on = fields.Date(string="Tier Computed On", company_dependent=True, groups=ARCHIVE_GROUP)
+    tier_locked = fields.Boolean(
+        string="Tier Locked", company_dependent=True, groups=ARCHIVE_GROUP,
+        help="A locked tier is kept by the recompute, which still refreshes its figures.")
+    tier_lock_reason = fields.Char(string="Lock Reason", company_dependent=True, groups=ARCHIVE_GROUP)
+    tier_explanation = fields.Char(
+        string="Why This Tier", compute='_compute_tier_explanation', groups=ARCHIVE_GROUP)
+    tier_history_count = fields.Integer(compute='_compute_tier_history_count', groups=ARCHIVE_GROUP)
+    company_currency_id = fields.Many2one(
+        'res.currency', compute='_compute_company_currency_id', groups=ARCHIVE_GROUP)
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends('year_founded')
+    def _compute_years_in_business(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.years_in_business = archive_rules.years_in_business(partner.year_founded, today)
+
+    @api.depends('user_id')
+    def _compute_archive_user_id(self):
+        for partner in self:
+            if not partner.archive_user_id:
+                partner.archive_user_id = partner.user_id
+
+    def _compute_decision_member_count(self):
+        counts = dict(self.env['custmgmt.decision.member']._read_group(
+            [('partner_id', 'in', self.ids)], ['partner_id'], ['__count']))
+        for partner in self:
+            partner.decision_member_count = counts.get(partner, 0)
+
+    @api.depends_context('company')
+    def _compute_tier_history_count(self):
+        counts = dict(self.env['custmgmt.tier.history']._read_group(
+            [('partner_id', 'in', self.ids), ('company_id', '=', self.env.company.id)],
+            ['partner_id'], ['__count']))
+        for partner in self:
+            partner.tier_history_count = counts.get(partner, 0)
+
+    @api.depends_context('company')
+    def _compute_company_currency_id(self):
+        self.company_currency_id = self.env.company.currency_id
+
+    @api.depends_context('company', 'lang')
+    @api.depends('customer_tier', 'tier_monthly_average', 'tier_rank', 'tier_share_before',
+                 'tier_locked', 'tier_lock_reason')
+    def _compute_tier_explanation(self):
+        company = self.env.company
+        labels = dict(self._fields['customer_tier']._description_selection(self.env))
+        window = company._custmgmt_tier_last_window_label()
+        for partner in self:
+            if not partner.customer_tier:
+                partner.tier_explanation = _("Not tiered: no posted customer invoice in %(company)s yet.",
+                                             company=company.name)
+                continue
+            tier = labels[partner.customer_tier]
+            if not window:
+                text = _("Set by hand → %(tier)s", tier=tier)
+            else:
+                text = _(
+                    "Monthly average %(average)s over %(window)s, rank %(rank)s of %(count)s, "
+                    "%(share).1f %% of sales ranked above → %(tier)s",
+                    average=format_amount(self.env, partner.tier_monthly_average, company.currency_id),
+                    window=window, rank=partner.tier_rank, count=company.custmgmt_tier_last_count,
+                    share=partner.tier_share_before, tier=tier,
+                )
+            if partner.tier_locked:
+                text = _("%(text)s (locked: %(reason)s)", text=text, reason=partner.tier_lock_reason or '')
+            partner.tier_explanation = text
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains('statement_day')
+    def _check_statement_day(self):
+        for partner in self:
+            if not archive_rules.statement_day_valid(partner.statement_day):
+                raise ValidationError(_(
+                    "The statement day of %(customer)s must be a day of the month from 1 to 31, not %(day)s.",
+                    customer=partner.display_name, day=partner.statement_day))
+
+    @api.constrains('tier_locked', 'tier_lock_reason')
+    def _check_tier_lock_reason(self):
+        for partner in self:
+            if partner.tier_locked and not (partner.tier_lock_reason or '').strip():
+                raise ValidationError(_(
+                    "Give a reason to lock the tier of %(customer)s.", customer=partner.display_name))
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        if TIER_MANAGED_FIELDS & vals.keys() and not self.env.su \
+                and not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
+            raise AccessError(_("Only customer management Managers can set or lock a customer tier."))
+        old_tiers = {}
+        if 'customer_tier' in vals:
+            old_tiers = {partner: partner.customer_tier for partner in self}
+        res = super().write(vals)
+        if old_tiers:
+            self._custmgmt_log_manual_tier_change(old_tiers)
+        return res
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_custmgmt_open_tier_history(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('custmgmt_addon.custmgmt_tier_history_action')
+        action['domain'] = [('partner_id', '=', self.id)]
+        action['context'] = {'default_partner_id': self.id}
+        return action
+
+    def action_custmgmt_open_sales_months(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('custmgmt_addon.custmgmt_partner_sales_month_action')
+        action['domain'] = [('partner_id', '=', self.commercial_partner_id.id)]
+        return action
+
+    def action_custmgmt_open_decision_members(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('custmgmt_addon.custmgmt_decision_member_action')
+        action['domain'] = [('partner_id', '=', self.id)]
+        action['context'] = {'default_partner_id': self.id}
+        return action
+
+    def action_custmgmt_unlock_tier(self):
+        self.write({'tier_locked': False, 'tier_lock_reason': False})
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _custmgmt_log_manual_tier_change(self, old_tiers):
+        """History row and chatter note for tiers changed through the ORM (by hand)."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        history_vals = []
+        notes = {}
+        for partner, old_tier in old_tiers.items():
+            new_tier = partner.customer_tier
+            direction = tier_rules.tier_direction(old_tier or None, new_tier or None)
+            if not direction:
+                continue
+            history_vals.append({
+                'partner_id': partner.id,
+                'company_id': company.id,
+                'old_tier': old_tier,
+                'new_tier': new_tier,
+                'monthly_average': partner.tier_monthly_average,
+                'date': today,
+                'reason': 'manual',
+                'note': partner.tier_lock_reason,
+            })
+            if direction in ('up', 'down'):
+                notes[partner.id] = self._custmgmt_tier_note(old_tier, new_tier, direction, manual=True)
+        if history_vals:
+            self.env['custmgmt.tier.history'].sudo().create(history_vals)
+        if notes:
+            partners = self.browse(list(notes))
+            partners.sudo()._message_log_batch(bodies=notes)
+
+    def _custmgmt_tier_note(self, old_tier, new_tier, direction, manual=False):
+        labels = dict(self._fields['customer_tier']._description_selection(self.env))
+        company = self.env.company.name
+        if direction == 'up':
+            if manual:
+                return _("Tier raised by hand in %(company)s: %(old)s → %(new)s",
+                         company=company, old=labels.get(old_tier, ''), new=labels.get(new_tier, ''))
+            return _("Tier raised in %(company)s: %(old)s → %(new)s",
+                     company=company, old=labels.get(old_tier, ''), new=labels.get(new_tier, ''))
+        if manual:
+            return _("Tier lowered by hand in %(company)s: %(old)s → %(new)s",
+                     company=company, old=labels.get(old_tier, ''), new=labels.get(new_tier, ''))
+        return _("Tier lowered in %(company)s: %(old)s → %(new)s",
+                 company=company, old=labels.get(old_tier, ''), new=labels.get(new_tier, ''))

@@ -1,0 +1,2 @@
+from . import custmgmt_partner_sales_month
+from . import custmgmt_tier_register

@@ -1,0 +1,2 @@
+from . import custmgmt_tier_set_wizard
+from . import custmgmt_tier_preview_wizard

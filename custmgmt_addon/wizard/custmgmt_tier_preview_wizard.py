@@ -1,0 +1,104 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class CustmgmtTierPreviewWizard(models.TransientModel):
+    _name = 'custmgmt.tier.preview.wizard'
+    _description = "Tier Policy Preview"
+
+    company_id = fields.Many2one('res.company', required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related='company_id.currency_id')
+    months = fields.Integer(string="Tier Window (months)", required=True, default=3)
+    method = fields.Selection(
+        [('pareto', 'Pareto share'), ('amount', 'Grade standard amount')],
+        string="Tier Method", required=True, default='pareto')
+    a_share = fields.Float(string="A Share (%)", default=80.0)
+    b_share = fields.Float(string="B Share (%)", default=95.0)
+    a_amount = fields.Float(string="A Grade Amount", default=100000.0)
+    b_amount = fields.Float(string="B Grade Amount", default=10000.0)
+    a_count = fields.Integer(string="A Customers", compute='_compute_summary')
+    b_count = fields.Integer(string="B Customers", compute='_compute_summary')
+    c_count = fields.Integer(string="C Customers", compute='_compute_summary')
+    a_sales_share = fields.Float(string="A Share of Sales (%)", compute='_compute_summary', digits=(16, 1))
+    b_sales_share = fields.Float(string="B Share of Sales (%)", compute='_compute_summary', digits=(16, 1))
+    c_sales_share = fields.Float(string="C Share of Sales (%)", compute='_compute_summary', digits=(16, 1))
+    problem = fields.Char(compute='_compute_summary')
+
+    @api.depends('company_id', 'months', 'method', 'a_share', 'b_share', 'a_amount', 'b_amount')
+    def _compute_summary(self):
+        for wizard in self:
+            wizard.problem = False
+            summary = {tier: (0, 0.0) for tier in 'abc'}
+            try:
+                summary = wizard.company_id._custmgmt_tier_preview(wizard._policy())
+            except ValidationError as error:
+                wizard.problem = error.args[0]
+            for tier in 'abc':
+                wizard[f'{tier}_count'], wizard[f'{tier}_sales_share'] = summary[tier]
+
+    def _policy(self):
+        return {
+            'months': self.months, 'method': self.method,
+            'a_share': self.a_share, 'b_share': self.b_share,
+            'a_amount': self.a_amount, 'b_amount': self.b_amount,
+        }
+
+    @api.model
+    def _custmgmt_check_manager(self):
+        if not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
+            raise AccessError(_("Only customer management Managers can change the tier policy or recompute tiers."))
+
+    @api.model
+    def _custmgmt_open(self, company, policy=None):
+        policy = policy or company._custmgmt_tier_policy()
+        context = {f'default_{key}': value for key, value in policy.items()}
+        context['default_company_id'] = company.id
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Tier Policy Preview"),
+            'res_model': self._name,
+            'view_mode': 'form',
+            'target': 'new',
+            'context': context,
+        }
+
+    @api.model
+    def action_open_current(self):
+        """Menu entry: the policy of the current company."""
+        self._custmgmt_check_manager()
+        return self._custmgmt_open(self.env.company)
+
+    def action_apply(self):
+        """Save the previewed policy on the company."""
+        self.ensure_one()
+        self._custmgmt_check_manager()
+        self.company_id.sudo().write({
+            'custmgmt_tier_months': self.months,
+            'custmgmt_tier_method': self.method,
+            'custmgmt_tier_a_share': self.a_share,
+            'custmgmt_tier_b_share': self.b_share,
+            'custmgmt_tier_a_amount': self.a_amount,
+            'custmgmt_tier_b_amount': self.b_amount,
+        })
+        return {'type': 'ir.actions.act_window_close'}
+
+    def action_apply_and_recompute(self):
+        self.action_apply()
+        return self._custmgmt_recompute_now(self.company_id)
+
+    @api.model
+    def _custmgmt_recompute_now(self, companies):
+        """'Run now': finish the whole job in this request, then say what it did."""
+        self._custmgmt_check_manager()
+        done, remaining = companies.sudo()._custmgmt_recompute_tiers()
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {
+                'type': 'success',
+                'title': _("Customer tiers recomputed"),
+                'message': _("%(count)s customers updated in %(companies)s.",
+                             count=done, companies=", ".join(companies.mapped('name'))),
+                'next': {'type': 'ir.actions.act_window_close'},
+            },
+        }

@@ -1,0 +1,27 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.res_partner import TIER_SELECTION
+
+
+class CustmgmtTierSetWizard(models.TransientModel):
+    _name = 'custmgmt.tier.set.wizard'
+    _description = "Set and Lock a Customer Tier"
+
+    partner_id = fields.Many2one('res.partner', required=True, string="Customer")
+    company_id = fields.Many2one('res.company', required=True, default=lambda self: self.env.company)
+    tier = fields.Selection(TIER_SELECTION, string="Tier", required=True)
+    reason = fields.Char(required=True, help="Why this tier is set by hand; shown on the customer and in the history.")
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
+            raise AccessError(_("Only customer management Managers can set or lock a customer tier."))
+        if not self.reason.strip():
+            raise UserError(_("Give a reason to lock the tier."))
+        self.partner_id.with_company(self.company_id).write({
+            'customer_tier': self.tier,
+            'tier_locked': True,
+            'tier_lock_reason': self.reason.strip(),
+        })
+        return {'type': 'ir.actions.act_window_close'}
