@@ -27,11 +27,6 @@ class CustmgmtCompetitorLine(models.Model):
     threats = fields.Text()
     last_updated = fields.Date(string="Last Updated", default=fields.Date.context_today)
 
-    _sql_constraints = [
-        ('share_percent_range', 'CHECK(share_percent >= 0 AND share_percent <= 100)',
-         "A competitor's share must be between 0 and 100 %."),
-    ]
-
     @api.constrains('partner_id', 'competitor_id')
     def _check_competitor_not_customer(self):
         for line in self:

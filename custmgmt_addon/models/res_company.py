@@ -232,6 +232,7 @@ class ResCompany(models.Model):
         Partner = self.env['res.partner'].with_company(self)
         Partner.invalidate_model(list(self._custmgmt_tier_fnames()))
         self.env['custmgmt.tier.history'].invalidate_model()
+        self.env['custmgmt.tier.register'].invalidate_model()
         notes = {}
         for partner_id, old_tier, new_tier, *_figures in moved:
             direction = tier_rules.tier_direction(old_tier, new_tier)
@@ -265,7 +266,7 @@ class ResCompany(models.Model):
                     done += len(chunk)
                     if auto_commit:
                         cr.commit()
-                    if max_seconds and time.monotonic() - started > max_seconds \
+                    if max_seconds is not None and time.monotonic() - started >= max_seconds \
                             and (number < len(batches) or index + 1 < len(companies)):
                         remaining = sum(len(b) for b in batches[number:]) + len(companies) - index - 1
                         return done, remaining

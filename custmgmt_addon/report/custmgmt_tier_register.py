@@ -74,7 +74,10 @@ class CustmgmtTierRegister(models.Model):
                    CASE WHEN totals.total > 0
                         THEN GREATEST(tiered.monthly_average, 0) * 100 / totals.total ELSE 0 END AS share,
                    CASE WHEN totals.total > 0
-                        THEN tiered.share_before + GREATEST(tiered.monthly_average, 0) * 100 / totals.total
+                        THEN SUM(GREATEST(tiered.monthly_average, 0)) OVER (
+                                 PARTITION BY tiered.company_id
+                                 ORDER BY tiered.monthly_average DESC, tiered.partner_id
+                                 ROWS UNBOUNDED PRECEDING) * 100 / totals.total
                         ELSE 0 END AS cumulative_share,
                    last.old_tier AS previous_tier,
                    last.date AS last_change,

@@ -1,0 +1,3 @@
+from . import test_access
+from . import test_archive
+from . import test_tier_engine

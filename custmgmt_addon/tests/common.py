@@ -1,0 +1,68 @@
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class CustmgmtCommon(AccountTestInvoicingCommon):
+    """Companies with a chart of accounts, customers and users of each group."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data['company']
+        cls.salesman = new_test_user(
+            cls.env, login='cm_salesman', name='Sally Sales',
+            groups='base.group_user,base.group_partner_manager,sales_team.group_sale_salesman',
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.owner = new_test_user(
+            cls.env, login='cm_owner', name='Olga Owner',
+            groups='base.group_user,base.group_partner_manager,custmgmt_addon.group_custmgmt_user',
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.manager = new_test_user(
+            cls.env, login='cm_manager', name='Mona Manager',
+            groups='base.group_user,base.group_partner_manager,sales_team.group_sale_manager',
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.sysadmin = new_test_user(
+            cls.env, login='cm_sysadmin', name='Sam Settings',
+            groups='base.group_user,base.group_system,custmgmt_addon.group_custmgmt_manager',
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.plain_user = new_test_user(
+            cls.env, login='cm_plain', name='Paul Plain', groups='base.group_user',
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+
+    @classmethod
+    def _customer(cls, name, **vals):
+        return cls.env['res.partner'].create(dict({'name': name, 'is_company': True}, **vals))
+
+    @classmethod
+    def _invoices(cls, specs, post=True):
+        """Create invoices in one batch.
+
+        :param specs: iterable of ``(partner, 'YYYY-MM-DD', untaxed amount)`` or
+            ``(partner, date, amount, options)`` with options among ``move_type``,
+            ``company``, ``currency``.
+        """
+        by_company = {}
+        for spec in specs:
+            partner, date, amount = spec[:3]
+            options = spec[3] if len(spec) > 3 else {}
+            company = options.get('company', cls.company)
+            vals = {
+                'move_type': options.get('move_type', 'out_invoice'),
+                'partner_id': partner.id,
+                'invoice_date': date,
+                'date': date,
+                'invoice_line_ids': [Command.create({
+                    'name': 'goods', 'quantity': 1, 'price_unit': amount, 'tax_ids': [],
+                })],
+            }
+            if options.get('currency'):
+                vals['currency_id'] = options['currency'].id
+            by_company.setdefault(company, []).append(vals)
+        moves = cls.env['account.move']
+        for company, vals_list in by_company.items():
+            moves |= cls.env['account.move'].with_company(company).create(vals_list)
+        if post:
+            moves.action_post()
+        return moves
