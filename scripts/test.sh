@@ -28,11 +28,16 @@ fi
 
 addons_path=$(odoo_addons_path)
 depends=$(addon_depends)
-template="custmgmt_test_tpl_$(echo "$depends" | md5sum | cut -c1-8)"
+template="custmgmt_test_tpl_$(echo "v2 $depends" | md5sum | cut -c1-8)"
+# a data dir of our own, so that the template's filestore can be copied with the database
+data_dir="${CUSTMGMT_TEST_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/custmgmt_addon/odoo-data}"
+mkdir -p "$data_dir/filestore"
 log_dir=$(mktemp -d)
+# one template build at a time when several runs start together
+if command -v flock >/dev/null 2>&1; then exec 9>"$data_dir/template.lock" && flock 9; fi
 if ! db_exists "$template"; then
     echo "Building template database $template with: $depends (once; reused by later runs)"
-    if ! "$ODOO" -d "$template" --addons-path="$addons_path" -i "$depends" --without-demo=all \
+    if ! "$ODOO" -d "$template" --addons-path="$addons_path" --data-dir="$data_dir" -i "$depends" --without-demo=all \
             --stop-after-init --no-http --log-level=warn >"$log_dir/template.log" 2>&1; then
         tail -n 40 "$log_dir/template.log"
         dropdb --if-exists "$template" >/dev/null 2>&1
@@ -40,12 +45,14 @@ if ! db_exists "$template"; then
         exit 1
     fi
 fi
+if command -v flock >/dev/null 2>&1; then flock -u 9; fi
 
 db="custmgmt_test_$$_$(date +%s)"
-trap 'dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$log_dir"' EXIT
+trap 'dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$log_dir" "${data_dir:?}/filestore/$db"' EXIT
 createdb -T "$template" "$db" || { echo "could not create $db from $template"; exit 1; }
+[ -d "$data_dir/filestore/$template" ] && cp -a "$data_dir/filestore/$template" "$data_dir/filestore/$db"
 echo "Running the Odoo suite in throwaway database $db"
-"$ODOO" -d "$db" --addons-path="$addons_path" -i custmgmt_addon --without-demo=all \
+"$ODOO" -d "$db" --addons-path="$addons_path" --data-dir="$data_dir" -i custmgmt_addon --without-demo=all \
     --test-enable --test-tags /custmgmt_addon --stop-after-init --no-http \
     --log-level=test >"$log_dir/odoo.log" 2>&1
 odoo_rc=$?

@@ -1,3 +1,4 @@
 from . import test_access
 from . import test_archive
 from . import test_tier_engine
+from . import test_ui

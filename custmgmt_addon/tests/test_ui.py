@@ -1,0 +1,79 @@
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+# Waits for the partner form, checks the Customer Archive tab against what the
+# user may see, opens it and checks what is shown. Fails on any console error.
+CHECK_FORM = """
+(async () => {
+    const until = async (selector, ms = 15000) => {
+        const start = Date.now();
+        while (Date.now() - start < ms) {
+            const el = document.querySelector(selector);
+            if (el) { return el; }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error("not found: " + selector);
+    };
+    try {
+        await until(".o_form_view .o_field_widget[name='name']");
+        const tab = document.querySelector(".o_notebook .nav-link[name='custmgmt_archive']");
+        if (%(expect_archive)s) {
+            if (!tab) { throw new Error("the Customer Archive tab is missing"); }
+            tab.click();
+            const chain = await until(".o_field_widget[name='decision_member_ids'] .o_data_row");
+            if (!chain.textContent.includes("Li Na")) { throw new Error("decision chain not shown"); }
+            const rival = await until(".o_field_widget[name='competitor_line_ids'] .o_data_row");
+            if (!rival.textContent.includes("Rival Metals")) { throw new Error("competitor not shown"); }
+            const standing = await until(".o_field_widget[name='credit_standing']");
+            if (!standing.textContent.includes("Watch")) { throw new Error("credit standing not shown"); }
+        } else if (tab) {
+            throw new Error("the Customer Archive tab is shown to a user outside the groups");
+        }
+        console.log("test successful");
+    } catch (error) {
+        console.error(error.message);
+    }
+})();
+"""
+
+
+@tagged('post_install', '-at_install')
+class TestArchiveUi(HttpCase):
+    """The partner form opens in a real browser for each kind of user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        common = {'company_id': company.id, 'company_ids': [Command.set(company.ids)]}
+        cls.salesman = new_test_user(
+            cls.env, login='ui_sales', groups='base.group_user,base.group_partner_manager,sales_team.group_sale_salesman',
+            **common)
+        cls.manager = new_test_user(
+            cls.env, login='ui_manager', groups='base.group_user,base.group_partner_manager,sales_team.group_sale_manager',
+            **common)
+        cls.plain = new_test_user(cls.env, login='ui_plain', groups='base.group_user,base.group_partner_manager', **common)
+        cls.customer = cls.env['res.partner'].create({
+            'name': 'Anshan Iron Casting', 'is_company': True, 'user_id': cls.salesman.id,
+            'credit_standing': 'watch', 'relationship_stage': 'trust',
+        })
+        contact = cls.env['res.partner'].create({'name': 'Li Na', 'parent_id': cls.customer.id})
+        cls.env['custmgmt.decision.member'].create({
+            'partner_id': cls.customer.id, 'contact_id': contact.id, 'decision_role': 'influencer'})
+        rival = cls.env['res.partner'].create({'name': 'Rival Metals', 'is_company': True})
+        cls.env['custmgmt.competitor.line'].create({
+            'partner_id': cls.customer.id, 'competitor_id': rival.id, 'share_percent': 30})
+
+    def _open(self, login, expect_archive):
+        self.browser_js(f"/odoo/res.partner/{self.customer.id}",
+                        CHECK_FORM % {'expect_archive': 'true' if expect_archive else 'false'},
+                        login=login, timeout=90)
+
+    def test_salesperson_sees_the_archive(self):
+        self._open('ui_sales', True)
+
+    def test_manager_sees_the_archive(self):
+        self._open('ui_manager', True)
+
+    def test_plain_internal_user_does_not(self):
+        self._open('ui_plain', False)
