@@ -77,3 +77,40 @@ class TestArchiveUi(HttpCase):
 
     def test_plain_internal_user_does_not(self):
         self._open('ui_plain', False)
+
+
+WAIT_FOR = """
+(async () => {
+    const start = Date.now();
+    while (Date.now() - start < 20000) {
+        if (document.querySelector(%(selector)r)) { console.log("test successful"); return; }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.error("not found: " + %(selector)r);
+})();
+"""
+
+
+@tagged('post_install', '-at_install')
+class TestScreensUi(HttpCase):
+    """Each screen of the addon renders in a real browser without a console error."""
+
+    def _screen(self, path, selector, login='admin'):
+        self.browser_js(path, WAIT_FOR % {'selector': selector}, login=login, timeout=90)
+
+    def test_screens_render(self):
+        screens = [
+            ("/odoo/action-custmgmt_addon.custmgmt_customer_action", ".o_kanban_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_decision_member_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_competitor_line_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_tier_register_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_tier_history_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_partner_sales_month_action", ".o_graph_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_tier_preview_wizard_action",
+             ".modal .o_field_widget[name='months']"),
+            ("/odoo/settings#custmgmt_addon", ".o_setting_box #custmgmt_tier_method, "
+                                               "[name='custmgmt_tier_method']"),
+        ]
+        for path, selector in screens:
+            with self.subTest(path=path):
+                self._screen(path, selector)
