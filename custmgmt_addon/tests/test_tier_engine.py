@@ -195,6 +195,23 @@ class TestTierEngine(CustmgmtCommon):
         self.assertEqual((progress.done, progress.remaining), (20, 0))
         self.assertEqual(self._tier(top[0]), 'a')
 
+    def test_query_count_does_not_grow_with_customers(self):
+        """Aggregation and writes are set-based: a first run over 5 or 60 customers costs the same queries."""
+        company_2 = self.setup_other_company()['company']
+
+        def first_run_queries(company, count):
+            customers = [self._customer(f"{company.name} {i}") for i in range(count)]
+            self._invoices([(c, '2026-09-10', 100.0 * (i + 1), {'company': company})
+                            for i, c in enumerate(customers)])
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            done, _remaining = self._run(company)
+            self.assertEqual(done, count)
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(first_run_queries(self.company, 5), first_run_queries(company_2, 60))
+
     def test_two_runs_cannot_write_at_once(self):
         self._pareto_twenty()
         other = db_connect(self.env.cr.dbname).cursor()
