@@ -3,7 +3,7 @@ import threading
 import time
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import tiers as tier_rules
@@ -14,6 +14,15 @@ _logger = logging.getLogger(__name__)
 TIER_LOCK_KEY = 0x43_4D_54_31  # "CMT1"
 TIER_WRITE_BATCH = 5000
 TIER_CALL_SECONDS = 300
+# argument of rules.tiers -> field of the company (and of res.config.settings)
+TIER_POLICY_FIELDS = {
+    'months': 'custmgmt_tier_months',
+    'method': 'custmgmt_tier_method',
+    'a_share': 'custmgmt_tier_a_share',
+    'b_share': 'custmgmt_tier_b_share',
+    'a_amount': 'custmgmt_tier_a_amount',
+    'b_amount': 'custmgmt_tier_b_amount',
+}
 
 
 class ResCompany(models.Model):
@@ -61,14 +70,12 @@ class ResCompany(models.Model):
 
     def _custmgmt_tier_policy(self):
         self.ensure_one()
-        return {
-            'months': self.custmgmt_tier_months,
-            'method': self.custmgmt_tier_method,
-            'a_share': self.custmgmt_tier_a_share,
-            'b_share': self.custmgmt_tier_b_share,
-            'a_amount': self.custmgmt_tier_a_amount,
-            'b_amount': self.custmgmt_tier_b_amount,
-        }
+        return {key: self[fname] for key, fname in TIER_POLICY_FIELDS.items()}
+
+    @api.model
+    def _custmgmt_check_tier_manager(self):
+        if not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
+            raise AccessError(_("Only customer management Managers can change the tier policy or recompute tiers."))
 
     @api.model
     def _custmgmt_raise_policy_problems(self, policy):

@@ -1,10 +1,8 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
 
-POLICY_FIELDS = (
-    'custmgmt_tier_months', 'custmgmt_tier_method', 'custmgmt_tier_a_share',
-    'custmgmt_tier_b_share', 'custmgmt_tier_a_amount', 'custmgmt_tier_b_amount',
-)
+from .res_company import TIER_POLICY_FIELDS
+
+POLICY_FIELDS = tuple(TIER_POLICY_FIELDS.values())
 
 
 class ResConfigSettings(models.TransientModel):
@@ -35,30 +33,18 @@ class ResConfigSettings(models.TransientModel):
         vals = {fname: self[fname] for fname in POLICY_FIELDS}
         company = self.company_id
         if any(company[fname] != value for fname, value in vals.items()):
-            self._custmgmt_check_manager()
+            company._custmgmt_check_tier_manager()
             company.write(vals)
 
-    def _custmgmt_check_manager(self):
-        if not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
-            raise AccessError(_("Only customer management Managers can change the tier policy or recompute tiers."))
-
     def _custmgmt_policy(self):
-        return {
-            'months': self.custmgmt_tier_months,
-            'method': self.custmgmt_tier_method,
-            'a_share': self.custmgmt_tier_a_share,
-            'b_share': self.custmgmt_tier_b_share,
-            'a_amount': self.custmgmt_tier_a_amount,
-            'b_amount': self.custmgmt_tier_b_amount,
-        }
+        return {key: self[fname] for key, fname in TIER_POLICY_FIELDS.items()}
 
     def action_custmgmt_preview_tiers(self):
         """Open the preview of the policy as it stands on the form, unsaved."""
         self.ensure_one()
-        self._custmgmt_check_manager()
+        self.env['res.company']._custmgmt_check_tier_manager()
         return self.env['custmgmt.tier.preview.wizard']._custmgmt_open(self.company_id, self._custmgmt_policy())
 
     def action_custmgmt_recompute_tiers(self):
         self.ensure_one()
-        self._custmgmt_check_manager()
         return self.env['custmgmt.tier.preview.wizard']._custmgmt_recompute_now(self.env.companies)

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount
 
 from ..rules import archive as archive_rules
 from ..rules import tiers as tier_rules
@@ -287,15 +287,11 @@ class ResPartner(models.Model):
 
     def _custmgmt_tier_note(self, old_tier, new_tier, direction, manual=False):
         labels = dict(self._fields['customer_tier']._description_selection(self.env))
-        company = self.env.company.name
         if direction == 'up':
-            if manual:
-                return _("Tier raised by hand in %(company)s: %(old)s → %(new)s",
-                         company=company, old=labels.get(old_tier, ''), new=labels.get(new_tier, ''))
-            return _("Tier raised in %(company)s: %(old)s → %(new)s",
-                     company=company, old=labels.get(old_tier, ''), new=labels.get(new_tier, ''))
-        if manual:
-            return _("Tier lowered by hand in %(company)s: %(old)s → %(new)s",
-                     company=company, old=labels.get(old_tier, ''), new=labels.get(new_tier, ''))
-        return _("Tier lowered in %(company)s: %(old)s → %(new)s",
-                 company=company, old=labels.get(old_tier, ''), new=labels.get(new_tier, ''))
+            template = _("Tier raised by hand in %(company)s: %(old)s → %(new)s") if manual \
+                else _("Tier raised in %(company)s: %(old)s → %(new)s")
+        else:
+            template = _("Tier lowered by hand in %(company)s: %(old)s → %(new)s") if manual \
+                else _("Tier lowered in %(company)s: %(old)s → %(new)s")
+        return template % {'company': self.env.company.name,
+                           'old': labels.get(old_tier, ''), 'new': labels.get(new_tier, '')}

@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
+
+from ..models.res_company import TIER_POLICY_FIELDS
 
 
 class CustmgmtTierPreviewWizard(models.TransientModel):
@@ -37,16 +39,7 @@ class CustmgmtTierPreviewWizard(models.TransientModel):
                 wizard[f'{tier}_count'], wizard[f'{tier}_sales_share'] = summary[tier]
 
     def _policy(self):
-        return {
-            'months': self.months, 'method': self.method,
-            'a_share': self.a_share, 'b_share': self.b_share,
-            'a_amount': self.a_amount, 'b_amount': self.b_amount,
-        }
-
-    @api.model
-    def _custmgmt_check_manager(self):
-        if not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
-            raise AccessError(_("Only customer management Managers can change the tier policy or recompute tiers."))
+        return {key: self[key] for key in TIER_POLICY_FIELDS}
 
     @api.model
     def _custmgmt_open(self, company, policy=None):
@@ -65,21 +58,14 @@ class CustmgmtTierPreviewWizard(models.TransientModel):
     @api.model
     def action_open_current(self):
         """Menu entry: the policy of the current company."""
-        self._custmgmt_check_manager()
+        self.env['res.company']._custmgmt_check_tier_manager()
         return self._custmgmt_open(self.env.company)
 
     def action_apply(self):
         """Save the previewed policy on the company."""
         self.ensure_one()
-        self._custmgmt_check_manager()
-        self.company_id.sudo().write({
-            'custmgmt_tier_months': self.months,
-            'custmgmt_tier_method': self.method,
-            'custmgmt_tier_a_share': self.a_share,
-            'custmgmt_tier_b_share': self.b_share,
-            'custmgmt_tier_a_amount': self.a_amount,
-            'custmgmt_tier_b_amount': self.b_amount,
-        })
+        self.env['res.company']._custmgmt_check_tier_manager()
+        self.company_id.sudo().write({fname: self[key] for key, fname in TIER_POLICY_FIELDS.items()})
         return {'type': 'ir.actions.act_window_close'}
 
     def action_apply_and_recompute(self):
@@ -89,7 +75,7 @@ class CustmgmtTierPreviewWizard(models.TransientModel):
     @api.model
     def _custmgmt_recompute_now(self, companies):
         """'Run now': finish the whole job in this request, then say what it did."""
-        self._custmgmt_check_manager()
+        self.env['res.company']._custmgmt_check_tier_manager()
         done, remaining = companies.sudo()._custmgmt_recompute_tiers()
         return {
             'type': 'ir.actions.client',
