@@ -51,7 +51,7 @@ class ResCompany(models.Model):
         string="B Grade Amount", default=10000.0,
         help="Monthly average from which a customer is key (B), in company currency.")
     custmgmt_tier_last_run_date = fields.Date(string="Tiers Last Computed", readonly=True)
-    custmgmt_tier_last_months = fields.Integer(readonly=True)
+    custmgmt_tier_last_months = fields.Integer(string="Last Tier Window (months)", readonly=True)
     custmgmt_tier_last_count = fields.Integer(string="Customers Tiered", readonly=True)
 
     # ------------------------------------------------------------

@@ -142,3 +142,26 @@ class TestMonthlySales(CustmgmtCommon):
         graph = self.env['custmgmt.partner.sales.month'].read_group(
             [('partner_id', '=', customer.id)], ['amount:sum'], ['month:month'])
         self.assertEqual(sum(g['amount'] for g in graph), 1600.0)
+
+
+@tagged('post_install', '-at_install')
+class TestChineseUi(CustmgmtCommon):
+    """Users who read the UI in Chinese see the seeds' terms, errors included."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for lang in ('zh_CN', 'zh_TW'):
+            cls.env['res.lang'].sudo()._activate_lang(lang)
+        cls.env['ir.module.module'].sudo()._load_module_terms(['custmgmt_addon'], ['zh_CN', 'zh_TW'])
+
+    def test_labels_and_errors_in_chinese(self):
+        Partner = self.env['res.partner']
+        for lang, tier_a, archive in (('zh_CN', 'A – 战略客户', '客户档案'), ('zh_TW', 'A – 戰略客戶', '客戶檔案')):
+            labels = dict(Partner.with_context(lang=lang).fields_get(['customer_tier'])['customer_tier']['selection'])
+            self.assertEqual(labels['a'], tier_a)
+            view = Partner.with_context(lang=lang).get_view(self.env.ref('base.view_partner_form').id)
+            self.assertIn(archive, view['arch'])
+        customer = self._customer("Statement Co").with_context(lang='zh_CN')
+        with self.assertRaisesRegex(ValidationError, "结账日必须是每月的 1 到 31 日"):
+            customer.statement_day = 40
