@@ -133,92 +133,102 @@ class ResCompany(models.Model):
 
     def _custmgmt_tier_current(self, partner_ids):
         """Stored tier values of this company, for the partners computed now
-        and every partner that holds a tier here."""
+        and every partner that holds a tier here:
+        ``{partner_id: (tier, average, rank, share_before, computed_on, locked)}``."""
         key = str(self.id)
-        self.env['res.partner'].flush_model(list(self._custmgmt_tier_fnames()))
+        self.env['res.partner'].flush_model(['customer_tier', 'tier_monthly_average', 'tier_locked'])
+        self.env['custmgmt.tier.position'].flush_model()
         rows = self.env.execute_query(SQL(
             """
-            SELECT id,
-                   customer_tier ->> %(key)s,
-                   tier_monthly_average ->> %(key)s,
-                   tier_rank ->> %(key)s,
-                   tier_share_before ->> %(key)s,
-                   tier_computed_on ->> %(key)s,
-                   COALESCE((tier_locked ->> %(key)s)::boolean, FALSE)
-              FROM res_partner
-             WHERE id = ANY(%(ids)s) OR customer_tier ? %(key)s
+            SELECT partner.id,
+                   partner.customer_tier ->> %(key)s,
+                   partner.tier_monthly_average ->> %(key)s,
+                   position.rank,
+                   position.share_before,
+                   position.computed_on,
+                   COALESCE((partner.tier_locked ->> %(key)s)::boolean, FALSE)
+              FROM res_partner partner
+         LEFT JOIN custmgmt_tier_position position
+                ON position.partner_id = partner.id AND position.company_id = %(company)s
+             WHERE partner.id = ANY(%(ids)s) OR partner.customer_tier ? %(key)s
             """,
-            key=key, ids=list(partner_ids),
+            key=key, company=self.id, ids=list(partner_ids),
         ))
         return {
-            row[0]: (row[1], float(row[2]) if row[2] is not None else None,
-                     int(row[3]) if row[3] is not None else None,
+            row[0]: (row[1], float(row[2]) if row[2] is not None else None, row[3],
                      float(row[4]) if row[4] is not None else None, row[5], row[6])
             for row in rows
         }
 
-    @api.model
-    def _custmgmt_tier_fnames(self):
-        return ('customer_tier', 'tier_monthly_average', 'tier_rank', 'tier_share_before',
-                'tier_computed_on', 'tier_locked', 'tier_lock_reason')
-
     def _custmgmt_tier_changes(self, today):
-        """Compute this company's tiers and return the rows that differ from
-        what is stored: ``[(partner_id, old_tier, new_tier, average, rank, share)]``."""
+        """Compute this company's tiers and compare them with what is stored.
+
+        :return: ``(changes, count)``; each change is
+            ``(partner_id, old_tier, new_tier, average, rank, share, partner_changed, position_changed)``
+            where ``partner_changed`` says the tier or the average differ (the
+            partner row is written) and ``position_changed`` that the rank, the
+            share or the date differ (the position row is written).
+        """
         self.ensure_one()
         policy = self._custmgmt_tier_policy()
         months = policy.pop('months')
         averages = self._custmgmt_tier_averages(months, today)
         results = tier_rules.classify(averages, **policy)
         current = self._custmgmt_tier_current(averages)
-        today_str = fields.Date.to_string(today)
         changes = []
         for partner_id, (old_tier, old_avg, old_rank, old_share, old_date, locked) in current.items():
             result = results.get(partner_id)
             if result is None:
                 # no longer invoiced here (invoices unposted): the tier goes away
                 if old_tier and not locked:
-                    changes.append((partner_id, old_tier, None, None, None, None))
+                    changes.append((partner_id, old_tier, None, None, None, None, True, True))
                 continue
             new_tier = old_tier if (locked and old_tier) else result.tier
             share = round(result.share_before, 2)
-            if (new_tier, result.average, result.rank, share, today_str) != \
-                    (old_tier, old_avg, old_rank, old_share, old_date):
-                changes.append((partner_id, old_tier, new_tier, result.average, result.rank, share))
-        for partner_id, result in results.items():
-            if partner_id not in current:
-                changes.append((partner_id, None, result.tier, result.average, result.rank,
-                                round(result.share_before, 2)))
+            partner_changed = (new_tier, result.average) != (old_tier, old_avg)
+            position_changed = (result.rank, share, today) != (old_rank, old_share, old_date)
+            if partner_changed or position_changed:
+                changes.append((partner_id, old_tier, new_tier, result.average, result.rank, share,
+                                partner_changed, position_changed))
         changes.sort()
         return changes, len(results)
 
     def _custmgmt_write_tier_chunk(self, chunk, today):
-        """Write one batch of changed tier rows with two statements, then the
-        history rows of the tiers that changed and the chatter notes of the
-        tiers that moved up or down."""
+        """Write one batch of changes: the partners whose tier or average
+        changed (one UPDATE), the positions that changed (one upsert), the
+        history rows of the tiers that changed (one INSERT) and the chatter
+        notes of the tiers that moved up or down (one batch)."""
         self.ensure_one()
         key = str(self.id)
-        ids, tiers, avgs, ranks, shares = (list(col) for col in zip(*[row[:1] + row[2:] for row in chunk]))
-        self.env.execute_query(SQL(
-            """
-            UPDATE res_partner partner
-               SET customer_tier = COALESCE(partner.customer_tier, '{}'::jsonb)
-                                   || jsonb_build_object(%(key)s, v.tier),
-                   tier_monthly_average = COALESCE(partner.tier_monthly_average, '{}'::jsonb)
-                                   || jsonb_build_object(%(key)s, v.average),
-                   tier_rank = COALESCE(partner.tier_rank, '{}'::jsonb)
-                                   || jsonb_build_object(%(key)s, v.rank),
-                   tier_share_before = COALESCE(partner.tier_share_before, '{}'::jsonb)
-                                   || jsonb_build_object(%(key)s, v.share),
-                   tier_computed_on = COALESCE(partner.tier_computed_on, '{}'::jsonb)
-                                   || jsonb_build_object(%(key)s, %(today)s::text)
-              FROM unnest(%(ids)s::int[], %(tiers)s::varchar[], %(avgs)s::float8[],
-                          %(ranks)s::int[], %(shares)s::float8[]) AS v(id, tier, average, rank, share)
-             WHERE partner.id = v.id
-            """,
-            key=key, today=fields.Date.to_string(today), ids=ids, tiers=tiers, avgs=avgs,
-            ranks=ranks, shares=shares,
-        ))
+        partner_rows = [row for row in chunk if row[6]]
+        if partner_rows:
+            self.env.execute_query(SQL(
+                """
+                UPDATE res_partner partner
+                   SET customer_tier = COALESCE(partner.customer_tier, '{}'::jsonb)
+                                       || jsonb_build_object(%(key)s, v.tier),
+                       tier_monthly_average = COALESCE(partner.tier_monthly_average, '{}'::jsonb)
+                                       || jsonb_build_object(%(key)s, v.average)
+                  FROM unnest(%(ids)s::int[], %(tiers)s::varchar[], %(avgs)s::float8[]) AS v(id, tier, average)
+                 WHERE partner.id = v.id
+                """,
+                key=key, ids=[r[0] for r in partner_rows], tiers=[r[2] for r in partner_rows],
+                avgs=[r[3] for r in partner_rows],
+            ))
+        position_rows = [row for row in chunk if row[7]]
+        if position_rows:
+            self.env.execute_query(SQL(
+                """
+                INSERT INTO custmgmt_tier_position AS position (partner_id, company_id, rank, share_before, computed_on)
+                SELECT v.partner_id, %(company)s, v.rank, v.share, %(today)s
+                  FROM unnest(%(ids)s::int[], %(ranks)s::int[], %(shares)s::float8[]) AS v(partner_id, rank, share)
+                ON CONFLICT (partner_id, company_id)
+                DO UPDATE SET rank = EXCLUDED.rank, share_before = EXCLUDED.share_before,
+                              computed_on = EXCLUDED.computed_on
+                """,
+                company=self.id, today=today, ids=[r[0] for r in position_rows],
+                ranks=[r[4] for r in position_rows], shares=[r[5] for r in position_rows],
+            ))
         moved = [row for row in chunk if row[1] != row[2]]
         if moved:
             self.env['custmgmt.tier.history'].flush_model()
@@ -237,9 +247,10 @@ class ResCompany(models.Model):
                 avgs=[r[3] for r in moved],
             ))
         Partner = self.env['res.partner'].with_company(self)
-        Partner.invalidate_model(list(self._custmgmt_tier_fnames()))
-        self.env['custmgmt.tier.history'].invalidate_model()
-        self.env['custmgmt.tier.register'].invalidate_model()
+        Partner.invalidate_model(['customer_tier', 'tier_monthly_average', 'tier_rank', 'tier_share_before',
+                                  'tier_computed_on'])
+        for model in ('custmgmt.tier.position', 'custmgmt.tier.history', 'custmgmt.tier.register'):
+            self.env[model].invalidate_model()
         notes = {}
         for partner_id, old_tier, new_tier, *_figures in moved:
             direction = tier_rules.tier_direction(old_tier, new_tier)

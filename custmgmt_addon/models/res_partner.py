@@ -11,10 +11,7 @@ TIER_SELECTION = [
     ('c', 'C – General'),
 ]
 # fields only the tier engine (SQL) or a Manager may change
-TIER_MANAGED_FIELDS = {
-    'customer_tier', 'tier_locked', 'tier_lock_reason', 'tier_monthly_average',
-    'tier_rank', 'tier_share_before', 'tier_computed_on',
-}
+TIER_MANAGED_FIELDS = {'customer_tier', 'tier_locked', 'tier_lock_reason', 'tier_monthly_average'}
 ARCHIVE_GROUP = 'custmgmt_addon.group_custmgmt_user'
 
 
@@ -114,11 +111,12 @@ class ResPartner(models.Model):
     tier_monthly_average = fields.Float(
         string="Monthly Average Sales", company_dependent=True, groups=ARCHIVE_GROUP,
         digits=(16, 2), help="Average monthly untaxed sales over the tier window, in company currency.")
-    tier_rank = fields.Integer(string="Tier Rank", company_dependent=True, groups=ARCHIVE_GROUP)
+    # per company too, kept in custmgmt.tier.position (see there why)
+    tier_rank = fields.Integer(string="Tier Rank", compute='_compute_tier_position', groups=ARCHIVE_GROUP)
     tier_share_before = fields.Float(
-        string="Share Ranked Above (%)", company_dependent=True, groups=ARCHIVE_GROUP, digits=(16, 2),
+        string="Share Ranked Above (%)", compute='_compute_tier_position', groups=ARCHIVE_GROUP, digits=(16, 2),
         help="Share of the company's sales made by the customers ranked above this one.")
-    tier_computed_on = fields.Date(string="Tier Computed On", company_dependent=True, groups=ARCHIVE_GROUP)
+    tier_computed_on = fields.Date(string="Tier Computed On", compute='_compute_tier_position', groups=ARCHIVE_GROUP)
     tier_locked = fields.Boolean(
         string="Tier Locked", company_dependent=True, groups=ARCHIVE_GROUP,
         help="A locked tier is kept by the recompute, which still refreshes its figures.")
@@ -160,12 +158,24 @@ class ResPartner(models.Model):
             partner.tier_history_count = counts.get(partner, 0)
 
     @api.depends_context('company')
+    def _compute_tier_position(self):
+        positions = {
+            position.partner_id.id: position
+            for position in self.env['custmgmt.tier.position'].sudo().search([
+                ('partner_id', 'in', self.ids), ('company_id', '=', self.env.company.id)])
+        }
+        for partner in self:
+            position = positions.get(partner.id)
+            partner.tier_rank = position.rank if position else 0
+            partner.tier_share_before = position.share_before if position else 0.0
+            partner.tier_computed_on = position.computed_on if position else False
+
+    @api.depends_context('company')
     def _compute_company_currency_id(self):
         self.company_currency_id = self.env.company.currency_id
 
     @api.depends_context('company', 'lang')
-    @api.depends('customer_tier', 'tier_monthly_average', 'tier_rank', 'tier_share_before',
-                 'tier_locked', 'tier_lock_reason')
+    @api.depends('customer_tier', 'tier_monthly_average', 'tier_locked', 'tier_lock_reason')
     def _compute_tier_explanation(self):
         company = self.env.company
         labels = dict(self._fields['customer_tier']._description_selection(self.env))

@@ -46,11 +46,13 @@ class CustmgmtTierRegister(models.Model):
                        partner.user_id,
                        partner.customer_tier ->> company.id::text AS customer_tier,
                        COALESCE((partner.tier_monthly_average ->> company.id::text)::numeric, 0) AS monthly_average,
-                       (partner.tier_rank ->> company.id::text)::int AS rank,
-                       COALESCE((partner.tier_share_before ->> company.id::text)::numeric, 0) AS share_before,
+                       position.rank,
+                       COALESCE(position.share_before, 0) AS share_before,
                        COALESCE((partner.tier_locked ->> company.id::text)::boolean, FALSE) AS tier_locked
                   FROM res_partner partner
                   JOIN res_company company ON partner.customer_tier ? company.id::text
+             LEFT JOIN custmgmt_tier_position position
+                    ON position.partner_id = partner.id AND position.company_id = company.id
                  WHERE partner.customer_tier ->> company.id::text IS NOT NULL
             ), monthly AS (
                 SELECT move.commercial_partner_id AS partner_id, move.company_id,
