@@ -5,3 +5,8 @@ from . import custmgmt_decision_member
 from . import custmgmt_competitor_line
 from . import custmgmt_tier_history
 from . import custmgmt_tier_position
+from . import custmgmt_department
+from . import custmgmt_complaint_category
+from . import custmgmt_complaint
+from . import custmgmt_objection
+from . import custmgmt_dispute

@@ -53,6 +53,10 @@ class ResCompany(models.Model):
     custmgmt_tier_last_run_date = fields.Date(string="Tiers Last Computed", readonly=True)
     custmgmt_tier_last_months = fields.Integer(string="Last Tier Window (months)", readonly=True)
     custmgmt_tier_last_count = fields.Integer(string="Customers Tiered", readonly=True)
+    # complaints: days to answer by the customer's tier
+    custmgmt_complaint_days_a = fields.Integer(string="Complaint Days (A)", default=1)
+    custmgmt_complaint_days_b = fields.Integer(string="Complaint Days (B)", default=2)
+    custmgmt_complaint_days_c = fields.Integer(string="Complaint Days (C and untiered)", default=3)
 
     # ------------------------------------------------------------
     # CONSTRAINTS

@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     custmgmt_tier_a_amount = fields.Float(string="A Grade Amount")
     custmgmt_tier_b_amount = fields.Float(string="B Grade Amount")
     custmgmt_tier_last_run_date = fields.Date(related='company_id.custmgmt_tier_last_run_date')
+    custmgmt_complaint_days_a = fields.Integer(related='company_id.custmgmt_complaint_days_a', readonly=False)
+    custmgmt_complaint_days_b = fields.Integer(related='company_id.custmgmt_complaint_days_b', readonly=False)
+    custmgmt_complaint_days_c = fields.Integer(related='company_id.custmgmt_complaint_days_c', readonly=False)
     custmgmt_company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company Currency")
 
     @api.model

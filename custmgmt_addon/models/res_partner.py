@@ -305,3 +305,35 @@ class ResPartner(models.Model):
                 else _("Tier lowered in %(company)s: %(old)s → %(new)s")
         return template % {'company': self.env.company.name,
                            'old': labels.get(old_tier, ''), 'new': labels.get(new_tier, '')}
+
+    # ------------------------------------------------------------
+    # COMPLAINTS AND DISPUTES (history on the archive)
+    # ------------------------------------------------------------
+
+    complaint_ids = fields.One2many('custmgmt.complaint', 'partner_id', string="Complaints", groups=ARCHIVE_GROUP)
+    dispute_ids = fields.One2many('custmgmt.dispute', 'partner_id', string="Disputes", groups=ARCHIVE_GROUP)
+    complaint_count = fields.Integer(compute='_compute_complaint_dispute_count', groups=ARCHIVE_GROUP)
+    dispute_count = fields.Integer(compute='_compute_complaint_dispute_count', groups=ARCHIVE_GROUP)
+
+    def _compute_complaint_dispute_count(self):
+        complaints = dict(self.env['custmgmt.complaint']._read_group(
+            [('partner_id', 'in', self.ids)], ['partner_id'], ['__count']))
+        disputes = dict(self.env['custmgmt.dispute']._read_group(
+            [('partner_id', 'in', self.ids)], ['partner_id'], ['__count']))
+        for partner in self:
+            partner.complaint_count = complaints.get(partner, 0)
+            partner.dispute_count = disputes.get(partner, 0)
+
+    def action_custmgmt_open_complaints(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('custmgmt_addon.custmgmt_complaint_action')
+        action['domain'] = [('partner_id', '=', self.id)]
+        action['context'] = {'default_partner_id': self.id}
+        return action
+
+    def action_custmgmt_open_disputes(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('custmgmt_addon.custmgmt_dispute_action')
+        action['domain'] = [('partner_id', '=', self.id)]
+        action['context'] = {'default_partner_id': self.id}
+        return action

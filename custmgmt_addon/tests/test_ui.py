@@ -108,6 +108,12 @@ class TestScreensUi(HttpCase):
             ("/odoo/action-custmgmt_addon.custmgmt_partner_sales_month_action", ".o_graph_view"),
             ("/odoo/action-custmgmt_addon.custmgmt_tier_preview_wizard_action",
              ".modal .o_field_widget[name='months']"),
+            ("/odoo/action-custmgmt_addon.custmgmt_complaint_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_complaint_action/new", ".o_form_view .o_field_widget[name='category_id']"),
+            ("/odoo/action-custmgmt_addon.custmgmt_complaint_analysis_action", ".o_graph_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_objection_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_dispute_action/new", ".o_form_view .o_field_widget[name='resolution_basis']"),
+            ("/odoo/action-custmgmt_addon.custmgmt_department_action", ".o_list_view"),
             ("/odoo/settings#custmgmt_addon", ".o_setting_box #custmgmt_tier_method, "
                                                "[name='custmgmt_tier_method']"),
         ]

@@ -1,0 +1,89 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..rules import complaints as complaint_rules
+
+
+class CustmgmtDispute(models.Model):
+    """A commercial dispute (商务纠纷): settled by the contract where it has an
+    explicit, fair clause, by fair negotiation otherwise, always with evidence."""
+    _name = 'custmgmt.dispute'
+    _description = "Commercial Dispute"
+    _inherit = ['mail.thread']
+    _order = 'create_date desc, id desc'
+    _check_company_auto = True
+
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related='company_id.currency_id')
+    partner_id = fields.Many2one('res.partner', string="Customer", required=True, index=True, tracking=True,
+                                 check_company=True, domain=[('parent_id', '=', False)])
+    sale_order_id = fields.Many2one('sale.order', string="Sales Order", check_company=True,
+                                    domain="[('partner_id', 'child_of', partner_id)]")
+    invoice_id = fields.Many2one('account.move', string="Invoice", check_company=True,
+                                 domain="[('move_type', 'in', ('out_invoice', 'out_refund')), "
+                                        "('partner_id', 'child_of', partner_id)]")
+    user_id = fields.Many2one('res.users', string="Responsible", default=lambda self: self.env.user, tracking=True)
+    amount_disputed = fields.Monetary(string="Amount in Dispute", currency_field='currency_id')
+    description = fields.Html(string="Facts")
+    contract_explicit = fields.Boolean(
+        string="Contract Has a Clause", tracking=True,
+        help="The contract has an explicit clause for this case.")
+    clause_unfair = fields.Boolean(
+        string="Clause Plainly Unfair", tracking=True,
+        help="The clause exists but is plainly unfair (显失公平): settle by negotiation.")
+    resolution_basis = fields.Selection(
+        [('contract', 'By the contract'), ('negotiation', 'By fair negotiation')],
+        string="Settle", compute='_compute_resolution_basis', store=True, tracking=True)
+    state = fields.Selection(
+        [('draft', 'Draft'), ('open', 'Open'), ('settled', 'Settled'), ('cancelled', 'Cancelled')],
+        default='draft', required=True, tracking=True, copy=False)
+    outcome = fields.Text(tracking=True)
+    settled_amount = fields.Monetary(string="Settled Amount", currency_field='currency_id', tracking=True)
+    settled_date = fields.Date(string="Settled On", readonly=True, copy=False)
+    evidence_count = fields.Integer(string="Evidence", compute='_compute_evidence_count')
+
+    @api.depends('contract_explicit', 'clause_unfair')
+    def _compute_resolution_basis(self):
+        for dispute in self:
+            dispute.resolution_basis = complaint_rules.resolution_basis(
+                dispute.contract_explicit, dispute.clause_unfair)
+
+    def _compute_evidence_count(self):
+        counts = dict(self.env['ir.attachment'].sudo()._read_group(
+            [('res_model', '=', self._name), ('res_id', 'in', self.ids)], ['res_id'], ['__count']))
+        for dispute in self:
+            dispute.evidence_count = counts.get(dispute.id, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(dispute.state != 'draft' for dispute in self):
+            raise UserError(_("An opened dispute is kept in the customer's history: cancel it instead."))
+
+    def action_open(self):
+        self.filtered(lambda d: d.state == 'draft').write({'state': 'open'})
+
+    def action_settle(self):
+        for dispute in self:
+            if dispute.state != 'open':
+                raise UserError(_("Only an open dispute can be settled (%(name)s).", name=dispute.name))
+            if not dispute.evidence_count:
+                raise UserError(_("Attach the evidence (contract, delivery notes, correspondence) before "
+                                  "settling dispute %(name)s.", name=dispute.name))
+            if not (dispute.outcome or '').strip():
+                raise UserError(_("Write the outcome before settling dispute %(name)s.", name=dispute.name))
+        self.write({'state': 'settled', 'settled_date': fields.Date.context_today(self)})
+
+    def action_cancel(self):
+        self.write({'state': 'cancelled'})
+
+    def action_view_evidence(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Evidence"),
+            'res_model': 'ir.attachment',
+            'view_mode': 'kanban,list,form',
+            'domain': [('res_model', '=', self._name), ('res_id', '=', self.id)],
+            'context': {'default_res_model': self._name, 'default_res_id': self.id},
+        }
