@@ -33,6 +33,7 @@
     'demo': [
         'demo/custmgmt_demo.xml',
         'demo/custmgmt_demo_invoices.xml',
+        'demo/custmgmt_complaint_demo.xml',
     ],
     'installable': True,
     'application': True,

@@ -180,6 +180,10 @@ class CustmgmtComplaint(models.Model):
             self._custmgmt_sync_activity()
         return res
 
+    def _compute_display_name(self):
+        for complaint in self:
+            complaint.display_name = " – ".join(filter(None, [complaint.name, complaint.subject]))
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_new(self):
         if any(complaint.state != 'new' for complaint in self):
@@ -217,6 +221,7 @@ class CustmgmtComplaint(models.Model):
         if email:
             sender = self.env['res.partner'].search([('email_normalized', '=', email)], limit=1)
         values = {
+            'name': '/',  # the sequence, not the mail's subject
             'subject': msg_dict.get('subject') or _("Complaint by email"),
             'email_from': msg_dict.get('email_from'),
             'description': msg_dict.get('body'),

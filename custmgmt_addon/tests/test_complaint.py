@@ -167,6 +167,7 @@ class TestComplaintEmail(TestComplaintCommon):
         known = self.env['custmgmt.complaint'].browse(known_id)
         self.assertEqual((known.partner_id, known.contact_id, known.needs_triage), (self.customer, self.contact, False))
         self.assertEqual(known.subject, 'Rusty rods')
+        self.assertTrue(known.name.startswith('CMP/'), known.name)
         self.assertEqual(known.user_id, self.salesman, "no category yet: the sales department triages")
         unknown_id = Thread.message_process(
             'custmgmt.complaint', self._email('someone@elsewhere.example.com', 'Late delivery', '<b1@elsewhere>'))
