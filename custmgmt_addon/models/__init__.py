@@ -10,3 +10,5 @@ from . import custmgmt_complaint_category
 from . import custmgmt_complaint
 from . import custmgmt_objection
 from . import custmgmt_dispute
+from . import custmgmt_credit_exception
+from . import sale_order

@@ -57,6 +57,19 @@ class ResCompany(models.Model):
     custmgmt_complaint_days_a = fields.Integer(string="Complaint Days (A)", default=1)
     custmgmt_complaint_days_b = fields.Integer(string="Complaint Days (B)", default=2)
     custmgmt_complaint_days_c = fields.Integer(string="Complaint Days (C and untiered)", default=3)
+    # credit and collection
+    custmgmt_long_overdue_days = fields.Integer(
+        string="Long Overdue (days)", default=60,
+        help="An overdue customer is long overdue when its oldest open item is overdue this many days or more.")
+    custmgmt_large_overdue_amount = fields.Float(
+        string="Large Overdue Amount", default=10000.0,
+        help="An overdue customer is large when it owes this much overdue or more, in company currency.")
+    custmgmt_hold_overdue_days = fields.Integer(
+        string="Hold Orders Overdue (days)", default=90,
+        help="Orders of a customer with an open item overdue more than this many days are held.")
+    custmgmt_dunning_interval_days = fields.Integer(
+        string="Dunning Interval (days)", default=15,
+        help="Days between two dunning letter levels.")
 
     # ------------------------------------------------------------
     # CONSTRAINTS

@@ -22,6 +22,10 @@ class ResConfigSettings(models.TransientModel):
     custmgmt_complaint_days_a = fields.Integer(related='company_id.custmgmt_complaint_days_a', readonly=False)
     custmgmt_complaint_days_b = fields.Integer(related='company_id.custmgmt_complaint_days_b', readonly=False)
     custmgmt_complaint_days_c = fields.Integer(related='company_id.custmgmt_complaint_days_c', readonly=False)
+    custmgmt_long_overdue_days = fields.Integer(related='company_id.custmgmt_long_overdue_days', readonly=False)
+    custmgmt_large_overdue_amount = fields.Float(related='company_id.custmgmt_large_overdue_amount', readonly=False)
+    custmgmt_hold_overdue_days = fields.Integer(related='company_id.custmgmt_hold_overdue_days', readonly=False)
+    custmgmt_dunning_interval_days = fields.Integer(related='company_id.custmgmt_dunning_interval_days', readonly=False)
     custmgmt_company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company Currency")
 
     @api.model

@@ -1,8 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from ..rules import archive as archive_rules
+from ..rules import credit as credit_rules
 from ..rules import tiers as tier_rules
 
 TIER_SELECTION = [
@@ -337,3 +338,130 @@ class ResPartner(models.Model):
         action['domain'] = [('partner_id', '=', self.id)]
         action['context'] = {'default_partner_id': self.id}
         return action
+
+    # ------------------------------------------------------------
+    # CREDIT AND RECEIVABLES (per company, in company currency)
+    # ------------------------------------------------------------
+
+    custmgmt_overdue_amount = fields.Monetary(
+        string="Overdue", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
+        groups=ARCHIVE_GROUP)
+    custmgmt_oldest_overdue_days = fields.Integer(
+        string="Days Overdue (oldest)", compute='_compute_custmgmt_receivables', groups=ARCHIVE_GROUP)
+    custmgmt_aging_not_due = fields.Monetary(
+        string="Not Due", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
+        groups=ARCHIVE_GROUP)
+    custmgmt_aging_1_30 = fields.Monetary(
+        string="1–30 Days", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
+        groups=ARCHIVE_GROUP)
+    custmgmt_aging_31_60 = fields.Monetary(
+        string="31–60 Days", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
+        groups=ARCHIVE_GROUP)
+    custmgmt_aging_61_90 = fields.Monetary(
+        string="61–90 Days", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
+        groups=ARCHIVE_GROUP)
+    custmgmt_aging_over_90 = fields.Monetary(
+        string="Over 90 Days", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
+        groups=ARCHIVE_GROUP)
+    custmgmt_draft_invoiced = fields.Monetary(
+        string="Draft Invoices", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
+        groups=ARCHIVE_GROUP)
+    custmgmt_exposure = fields.Monetary(
+        string="Credit Exposure", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
+        groups=ARCHIVE_GROUP,
+        help="Open receivables + draft customer invoices + confirmed orders not yet invoiced, tax included.")
+    custmgmt_payment_delay = fields.Float(
+        string="Average Payment Delay (days)", compute='_compute_custmgmt_receivables', digits=(16, 1),
+        groups=ARCHIVE_GROUP,
+        help="Days paid after the due date, on average, over the invoices due in the last 12 months: "
+             "late payment is a sign of a dissatisfied customer.")
+
+    @api.depends_context('company')
+    def _compute_custmgmt_receivables(self):
+        """All figures of the recordset from three grouped queries: open
+        receivable lines by aging bucket, draft invoices, and payment delays."""
+        figures = self._custmgmt_receivable_figures()
+        to_invoice = {p.id: p.credit_to_invoice for p in self.sudo()}
+        open_receivables = {p.id: p.credit for p in self.sudo()}
+        for partner in self:
+            values = figures.get(partner.commercial_partner_id.id, {})
+            for bucket in credit_rules.BUCKETS:
+                partner[f'custmgmt_aging_{bucket}'] = values.get(bucket, 0.0)
+            partner.custmgmt_overdue_amount = sum(values.get(b, 0.0) for b in credit_rules.BUCKETS[1:])
+            partner.custmgmt_oldest_overdue_days = values.get('oldest', 0)
+            partner.custmgmt_draft_invoiced = values.get('draft', 0.0)
+            partner.custmgmt_payment_delay = values.get('delay', 0.0)
+            commercial = partner.commercial_partner_id.id
+            partner.custmgmt_exposure = open_receivables.get(commercial, open_receivables.get(partner.id, 0.0)) \
+                + values.get('draft', 0.0) + to_invoice.get(commercial, to_invoice.get(partner.id, 0.0))
+
+    def _custmgmt_receivable_figures(self):
+        """``{commercial_partner_id: {bucket: amount, 'oldest': days, 'draft': amount, 'delay': days}}``."""
+        commercial_ids = list(set(self.commercial_partner_id.ids))
+        if not commercial_ids:
+            return {}
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        self.env['account.move.line'].flush_model(
+            ['amount_residual', 'date_maturity', 'date', 'partner_id', 'account_id', 'parent_state',
+             'reconciled', 'company_id'])
+        self.env['account.move'].flush_model(
+            ['state', 'move_type', 'amount_total_signed', 'commercial_partner_id', 'company_id',
+             'invoice_date_due', 'payment_state'])
+        figures = {}
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT partner.commercial_partner_id,
+                   %(today)s::date - COALESCE(line.date_maturity, line.date) AS days,
+                   line.amount_residual
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.reconciled IS NOT TRUE
+               AND line.amount_residual != 0
+               AND line.company_id = %(company)s
+               AND partner.commercial_partner_id = ANY(%(ids)s)
+            """,
+            today=today, company=company.id, ids=commercial_ids,
+        ))
+        for partner_id, days, residual in rows:
+            values = figures.setdefault(partner_id, {})
+            bucket = credit_rules.aging_bucket(days)
+            values[bucket] = values.get(bucket, 0.0) + float(residual)
+            if days > 0 and residual > 0:
+                values['oldest'] = max(values.get('oldest', 0), days)
+        for partner_id, amount in self.env.execute_query(SQL(
+            """
+            SELECT commercial_partner_id, SUM(amount_total_signed)
+              FROM account_move
+             WHERE state = 'draft' AND move_type IN ('out_invoice', 'out_refund')
+               AND company_id = %(company)s AND commercial_partner_id = ANY(%(ids)s)
+          GROUP BY commercial_partner_id
+            """,
+            company=company.id, ids=commercial_ids,
+        )):
+            figures.setdefault(partner_id, {})['draft'] = float(amount)
+        for partner_id, delay in self.env.execute_query(SQL(
+            """
+            SELECT move.commercial_partner_id,
+                   AVG(GREATEST(paid.paid_on - move.invoice_date_due, 0))
+              FROM account_move move
+              JOIN LATERAL (
+                    SELECT MAX(partial.max_date) AS paid_on
+                      FROM account_move_line line
+                      JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
+                     WHERE line.move_id = move.id
+              ) paid ON paid.paid_on IS NOT NULL
+             WHERE move.state = 'posted' AND move.move_type = 'out_invoice'
+               AND move.payment_state IN ('paid', 'in_payment')
+               AND move.company_id = %(company)s
+               AND move.commercial_partner_id = ANY(%(ids)s)
+               AND move.invoice_date_due >= %(since)s
+          GROUP BY move.commercial_partner_id
+            """,
+            company=company.id, ids=commercial_ids, since=fields.Date.subtract(today, months=12),
+        )):
+            figures.setdefault(partner_id, {})['delay'] = float(delay)
+        return figures

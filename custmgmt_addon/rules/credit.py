@@ -1,0 +1,58 @@
+"""Credit and receivables (seed 001 §四, seed 003 第六式) as plain rules."""
+
+BUCKETS = ('not_due', '1_30', '31_60', '61_90', 'over_90')
+
+
+def aging_bucket(days_overdue):
+    """Aging bucket of an open item overdue by ``days_overdue`` days (≤ 0: not due)."""
+    if days_overdue <= 0:
+        return 'not_due'
+    if days_overdue <= 30:
+        return '1_30'
+    if days_overdue <= 60:
+        return '31_60'
+    if days_overdue <= 90:
+        return '61_90'
+    return 'over_90'
+
+
+def hold_reasons(credit_limit, exposure, order_total, oldest_overdue_days, hold_days):
+    """Why an order must not be confirmed: 'limit' when the customer has a credit
+    limit and exposure + this order exceeds it, 'overdue' when an open item is
+    overdue by more than the hold threshold. Empty: the order may be confirmed."""
+    reasons = []
+    if credit_limit and exposure + order_total > credit_limit:
+        reasons.append('limit')
+    if hold_days is not None and oldest_overdue_days > hold_days:
+        reasons.append('overdue')
+    return reasons
+
+
+def quadrant(oldest_overdue_days, overdue_amount, long_days, large_amount):
+    """The collection matrix (seed 003): long = oldest overdue ≥ long threshold,
+    large = overdue amount ≥ large threshold."""
+    long_ = oldest_overdue_days >= long_days
+    large = overdue_amount >= large_amount
+    return ('long' if long_ else 'short') + '_' + ('large' if large else 'small')
+
+
+# quadrant -> who acts and how
+MATRIX = {
+    'short_small': (('collector', 'reminder'),),
+    'long_small': (('customer', 'dunning_letter'),),
+    'short_large': (('salesperson', 'collection_visit'),),
+    'long_large': (('salesperson', 'special_measures'), ('finance_manager', 'special_measures')),
+}
+
+
+def matrix_actions(quadrant_name):
+    return MATRIX[quadrant_name]
+
+
+def next_dunning_level(level, last_date, today, interval_days, max_level=3):
+    """The dunning level goes up one step at most once per interval, up to ``max_level``."""
+    if level >= max_level:
+        return level
+    if last_date and (today - last_date).days < interval_days:
+        return level
+    return level + 1

@@ -1,0 +1,35 @@
+import datetime
+
+from rules import credit
+
+
+def test_aging_buckets_edges():
+    assert [credit.aging_bucket(d) for d in (-5, 0, 1, 30, 31, 60, 61, 90, 91, 400)] == [
+        'not_due', 'not_due', '1_30', '1_30', '31_60', '31_60', '61_90', '61_90', 'over_90', 'over_90']
+
+
+def test_hold_for_limit_and_for_overdue():
+    assert credit.hold_reasons(10000, 8000, 2000, 0, 90) == []          # exactly at the limit
+    assert credit.hold_reasons(10000, 8000, 2000.01, 0, 90) == ['limit']
+    assert credit.hold_reasons(0, 10 ** 9, 5000, 0, 90) == []            # no limit set
+    assert credit.hold_reasons(0, 0, 100, 91, 90) == ['overdue']
+    assert credit.hold_reasons(0, 0, 100, 90, 90) == []
+    assert credit.hold_reasons(100, 100, 1, 120, 90) == ['limit', 'overdue']
+
+
+def test_collection_matrix_quadrants():
+    assert credit.quadrant(10, 500, 60, 10000) == 'short_small'
+    assert credit.quadrant(60, 500, 60, 10000) == 'long_small'
+    assert credit.quadrant(59, 10000, 60, 10000) == 'short_large'
+    assert credit.quadrant(75, 25000, 60, 10000) == 'long_large'
+    assert credit.matrix_actions('long_large') == (('salesperson', 'special_measures'),
+                                                   ('finance_manager', 'special_measures'))
+    assert credit.matrix_actions('short_small') == (('collector', 'reminder'),)
+
+
+def test_dunning_steps_once_per_interval_up_to_three():
+    today = datetime.date(2026, 11, 24)
+    assert credit.next_dunning_level(0, None, today, 15) == 1
+    assert credit.next_dunning_level(1, today - datetime.timedelta(days=14), today, 15) == 1
+    assert credit.next_dunning_level(1, today - datetime.timedelta(days=15), today, 15) == 2
+    assert credit.next_dunning_level(3, None, today, 15) == 3
