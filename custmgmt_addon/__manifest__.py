@@ -16,6 +16,7 @@
         'security/custmgmt_credit_rules.xml',
         'data/ir_cron_data.xml',
         'data/custmgmt_complaint_data.xml',
+        'data/custmgmt_credit_data.xml',
         'views/custmgmt_decision_member_views.xml',
         'views/custmgmt_competitor_line_views.xml',
         'views/custmgmt_tier_history_views.xml',

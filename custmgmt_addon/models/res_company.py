@@ -4,8 +4,9 @@ import time
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date, split_every
+from odoo.tools import SQL, format_amount, format_date, split_every
 
+from ..rules import credit as credit_rules
 from ..rules import tiers as tier_rules
 
 _logger = logging.getLogger(__name__)
@@ -70,6 +71,12 @@ class ResCompany(models.Model):
     custmgmt_dunning_interval_days = fields.Integer(
         string="Dunning Interval (days)", default=15,
         help="Days between two dunning letter levels.")
+    custmgmt_collection_user_id = fields.Many2one(
+        'res.users', string="Collection User",
+        help="Finance user who sends the payment reminders of short, small overdue amounts.")
+    custmgmt_finance_manager_id = fields.Many2one(
+        'res.users', string="Finance Manager",
+        help="Agrees special measures with the salesperson for long, large overdue amounts.")
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -337,3 +344,119 @@ class ResCompany(models.Model):
         months = policy.pop('months')
         averages = self._custmgmt_tier_averages(months, today or fields.Date.context_today(self))
         return tier_rules.summarize(tier_rules.classify(averages, **policy))
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: collection matrix (seed 003 第六式)
+    # ------------------------------------------------------------
+
+    def _custmgmt_overdue_customers(self, today):
+        """``{commercial_partner_id: (overdue_amount, oldest_overdue_days)}`` of
+        this company's customers with overdue receivables: one grouped query."""
+        self.ensure_one()
+        self.env['account.move.line'].flush_model(
+            ['amount_residual', 'date_maturity', 'date', 'partner_id', 'account_id', 'parent_state',
+             'reconciled', 'company_id'])
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT partner.commercial_partner_id,
+                   SUM(line.amount_residual),
+                   MAX(%(today)s::date - COALESCE(line.date_maturity, line.date))
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.reconciled IS NOT TRUE
+               AND line.amount_residual > 0
+               AND COALESCE(line.date_maturity, line.date) < %(today)s
+               AND line.company_id = %(company)s
+          GROUP BY partner.commercial_partner_id
+            """,
+            today=today, company=self.id,
+        ))
+        return {partner_id: (float(amount), days) for partner_id, amount, days in rows}
+
+    def _custmgmt_collection_activity_types(self):
+        return {
+            'reminder': self.env.ref('custmgmt_addon.mail_activity_type_payment_reminder'),
+            'collection_visit': self.env.ref('custmgmt_addon.mail_activity_type_collection_visit'),
+            'special_measures': self.env.ref('custmgmt_addon.mail_activity_type_special_measures'),
+        }
+
+    def _custmgmt_run_collection(self, today=None):
+        """Apply the collection matrix to this company's overdue customers.
+
+        Idempotent: at most one open collection activity per customer and
+        person; customers no longer overdue get their collection activities
+        closed with a note and their dunning level reset. Returns the number
+        of customers handled."""
+        self.ensure_one()
+        company = self.sudo()
+        today = today or fields.Date.context_today(company)
+        Partner = self.env['res.partner'].sudo().with_company(company)
+        Activity = self.env['mail.activity'].sudo()
+        types = company._custmgmt_collection_activity_types()
+        overdue = company._custmgmt_overdue_customers(today)
+        open_activities = Activity.search([
+            ('res_model', '=', 'res.partner'), ('activity_type_id', 'in', [t.id for t in types.values()]),
+        ])
+        partners = Partner.browse(set(overdue) | set(open_activities.mapped('res_id')))
+        existing = {(activity.res_id, activity.user_id.id): activity for activity in open_activities}
+        model_id = self.env['ir.model']._get_id('res.partner')
+        to_create, letters = [], {}
+        dunned = Partner.search([('custmgmt_dunning_level', '>', 0)])
+        for partner in partners:
+            figures = overdue.get(partner.id)
+            if not figures:
+                continue
+            amount, days = figures
+            quadrant = credit_rules.quadrant(days, amount, company.custmgmt_long_overdue_days,
+                                             company.custmgmt_large_overdue_amount)
+            collector = company.custmgmt_collection_user_id or company.custmgmt_finance_manager_id
+            for who, action in credit_rules.matrix_actions(quadrant):
+                if action == 'dunning_letter':
+                    level = credit_rules.next_dunning_level(
+                        partner.custmgmt_dunning_level, partner.custmgmt_dunning_date, today,
+                        company.custmgmt_dunning_interval_days)
+                    if level != partner.custmgmt_dunning_level:
+                        letters.setdefault(level, Partner)
+                        letters[level] |= partner
+                    continue
+                user = {
+                    'collector': collector,
+                    'salesperson': partner.user_id or collector,
+                    'finance_manager': company.custmgmt_finance_manager_id or collector,
+                }[who]
+                if not user or (partner.id, user.id) in existing:
+                    continue
+                existing[(partner.id, user.id)] = True
+                to_create.append({
+                    'res_model_id': model_id, 'res_id': partner.id, 'user_id': user.id,
+                    'activity_type_id': types[action].id, 'date_deadline': today,
+                    'summary': _("Overdue %(amount)s, oldest item %(days)s days",
+                                 amount=format_amount(self.env, amount, company.currency_id), days=days),
+                })
+        if to_create:
+            Activity.create(to_create)
+        for level, customers in letters.items():
+            customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
+            template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}')
+            for customer in customers:
+                invoice_contact = Partner.browse(customer.address_get(['invoice'])['invoice'])
+                customer.message_post_with_source(
+                    template, partner_ids=invoice_contact.ids, subtype_xmlid='mail.mt_comment')
+        # customers who paid: close their collection activities, reset the dunning level
+        paid = open_activities.filtered(lambda a: a.res_id not in overdue)
+        if paid:
+            paid.action_feedback(feedback=_("No longer overdue: collection closed."))
+        (dunned.filtered(lambda p: p.id not in overdue)).write(
+            {'custmgmt_dunning_level': 0, 'custmgmt_dunning_date': False})
+        return len(partners)
+
+    @api.model
+    def _cron_custmgmt_collection(self):
+        done = 0
+        for company in self.search([]):
+            done += company._custmgmt_run_collection()
+        self.env['ir.cron']._notify_progress(done=done, remaining=0)
+

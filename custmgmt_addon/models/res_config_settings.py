@@ -26,6 +26,8 @@ class ResConfigSettings(models.TransientModel):
     custmgmt_large_overdue_amount = fields.Float(related='company_id.custmgmt_large_overdue_amount', readonly=False)
     custmgmt_hold_overdue_days = fields.Integer(related='company_id.custmgmt_hold_overdue_days', readonly=False)
     custmgmt_dunning_interval_days = fields.Integer(related='company_id.custmgmt_dunning_interval_days', readonly=False)
+    custmgmt_collection_user_id = fields.Many2one(related='company_id.custmgmt_collection_user_id', readonly=False)
+    custmgmt_finance_manager_id = fields.Many2one(related='company_id.custmgmt_finance_manager_id', readonly=False)
     custmgmt_company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company Currency")
 
     @api.model

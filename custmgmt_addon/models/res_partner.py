@@ -370,6 +370,10 @@ class ResPartner(models.Model):
         string="Credit Exposure", compute='_compute_custmgmt_receivables', currency_field='company_currency_id',
         groups=ARCHIVE_GROUP,
         help="Open receivables + draft customer invoices + confirmed orders not yet invoiced, tax included.")
+    custmgmt_dunning_level = fields.Integer(
+        string="Dunning Level", company_dependent=True, groups=ARCHIVE_GROUP,
+        help="Level of the last dunning letter sent (1 to 3); back to 0 once nothing is overdue.")
+    custmgmt_dunning_date = fields.Date(string="Last Dunning Letter", company_dependent=True, groups=ARCHIVE_GROUP)
     custmgmt_payment_delay = fields.Float(
         string="Average Payment Delay (days)", compute='_compute_custmgmt_receivables', digits=(16, 1),
         groups=ARCHIVE_GROUP,

@@ -5,3 +5,4 @@ from . import test_ui
 from . import test_complaint
 from . import test_objection_dispute
 from . import test_credit
+from . import test_collection

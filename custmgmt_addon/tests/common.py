@@ -41,7 +41,7 @@ class CustmgmtCommon(AccountTestInvoicingCommon):
 
         :param specs: iterable of ``(partner, 'YYYY-MM-DD', untaxed amount)`` or
             ``(partner, date, amount, options)`` with options among ``move_type``,
-            ``company``, ``currency``.
+            ``company``, ``currency``, ``due``.
         """
         by_company = {}
         for spec in specs:
@@ -53,6 +53,7 @@ class CustmgmtCommon(AccountTestInvoicingCommon):
                 'partner_id': partner.id,
                 'invoice_date': date,
                 'date': date,
+                'invoice_date_due': options.get('due', date),  # immediate payment unless told
                 'invoice_line_ids': [Command.create({
                     'name': 'goods', 'quantity': 1, 'price_unit': amount, 'tax_ids': [],
                 })],

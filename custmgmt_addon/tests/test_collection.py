@@ -1,0 +1,94 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import CustmgmtCommon
+
+
+@tagged('post_install', '-at_install')
+class TestCollectionMatrix(CustmgmtCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.collector = new_test_user(
+            cls.env, login='cm_collector', name='Carl Collector',
+            groups='base.group_user,custmgmt_addon.group_custmgmt_finance',
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.company.sudo().write({'custmgmt_collection_user_id': cls.collector.id,
+                                  'custmgmt_finance_manager_id': cls.manager.id})
+        cls.customers = {}
+        specs = {  # quadrant: (overdue amount, invoice date = due date)
+            'short_small': (500, '2026-11-14'),
+            'long_small': (500, '2026-09-15'),
+            'short_large': (20000, '2026-11-14'),
+            'long_large': (20000, '2026-09-15'),
+        }
+        for quadrant, (amount, day) in specs.items():
+            customer = cls._customer(f"{quadrant} Co", user_id=cls.salesman.id, email=f'{quadrant}@example.com')
+            cls.env['res.partner'].create({'name': 'Accounts payable', 'parent_id': customer.id, 'type': 'invoice',
+                                           'email': f'ap.{quadrant}@example.com'})
+            cls._invoices([(customer, day, amount)])
+            cls.customers[quadrant] = customer
+
+    def _activities(self, customer):
+        return self.env['mail.activity'].sudo().search([('res_model', '=', 'res.partner'), ('res_id', '=', customer.id)])
+
+    def _run(self, day):
+        with freeze_time(day):
+            return self.company._custmgmt_run_collection(today=date.fromisoformat(day))
+
+    def test_each_quadrant_and_idempotence(self):
+        self._run('2026-11-24')
+        ref = self.env.ref
+        expected = {
+            'short_small': {(self.collector, ref('custmgmt_addon.mail_activity_type_payment_reminder'))},
+            'long_small': set(),
+            'short_large': {(self.salesman, ref('custmgmt_addon.mail_activity_type_collection_visit'))},
+            'long_large': {(self.salesman, ref('custmgmt_addon.mail_activity_type_special_measures')),
+                           (self.manager, ref('custmgmt_addon.mail_activity_type_special_measures'))},
+        }
+        for quadrant, pairs in expected.items():
+            activities = self._activities(self.customers[quadrant])
+            self.assertEqual({(a.user_id, a.activity_type_id) for a in activities}, pairs, quadrant)
+        dunned = self.customers['long_small'].with_company(self.company).sudo()
+        self.assertEqual(dunned.custmgmt_dunning_level, 1)
+        letter = dunned.message_ids.filtered(lambda m: 'overdue invoices' in (m.subject or ''))
+        self.assertEqual(len(letter), 1)
+        self.assertIn('ap.long_small@example.com', letter.partner_ids.mapped('email'))
+        self.assertEqual(self.customers['short_small'].with_company(self.company).sudo().custmgmt_dunning_level, 0)
+
+        count = self.env['mail.activity'].sudo().search_count([('res_model', '=', 'res.partner')])
+        self._run('2026-11-24')
+        self.assertEqual(self.env['mail.activity'].sudo().search_count([('res_model', '=', 'res.partner')]), count,
+                         "a second run creates nothing")
+        self.assertEqual(len(dunned.message_ids.filtered(lambda m: 'overdue invoices' in (m.subject or ''))), 1)
+        # the next level comes only after the dunning interval (15 days)
+        self._run('2026-12-05')
+        self.assertEqual(dunned.custmgmt_dunning_level, 1)
+        self._run('2026-12-10')
+        self.assertEqual(dunned.custmgmt_dunning_level, 2)
+        self.assertTrue(dunned.message_ids.filtered(lambda m: 'second notice' in (m.subject or '')))
+
+    def test_paid_customers_are_closed_and_reset(self):
+        self._run('2026-11-24')
+        for quadrant in ('short_small', 'long_small'):
+            customer = self.customers[quadrant]
+            invoice = self.env['account.move'].search([('partner_id', '=', customer.id)])
+            self.env['account.payment.register'].with_context(
+                active_model='account.move', active_ids=invoice.ids).create({'payment_date': '2026-11-25'})._create_payments()
+        self._run('2026-11-26')
+        self.assertFalse(self._activities(self.customers['short_small']), "its reminder is closed")
+        done = self.env['mail.message'].sudo().search([
+            ('model', '=', 'res.partner'), ('res_id', '=', self.customers['short_small'].id),
+            ('mail_activity_type_id', '!=', False)])
+        self.assertIn('No longer overdue', done[0].body)
+        self.assertEqual(self.customers['long_small'].with_company(self.company).sudo().custmgmt_dunning_level, 0)
+        self.assertTrue(self._activities(self.customers['long_large']), "the others still owe")
+
+    def test_scheduled_action_exists_daily(self):
+        cron = self.env.ref('custmgmt_addon.ir_cron_collection')
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, 'days'))
