@@ -11,4 +11,5 @@ from . import custmgmt_complaint
 from . import custmgmt_objection
 from . import custmgmt_dispute
 from . import custmgmt_credit_exception
+from . import custmgmt_credit_review
 from . import sale_order

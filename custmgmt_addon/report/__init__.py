@@ -1,2 +1,3 @@
 from . import custmgmt_partner_sales_month
 from . import custmgmt_tier_register
+from . import custmgmt_receivable_aging

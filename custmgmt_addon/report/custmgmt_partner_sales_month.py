@@ -11,6 +11,10 @@ class CustmgmtPartnerSalesMonth(models.Model):
     _auto = False
     _order = 'month desc, partner_id'
     _rec_name = 'month'
+    _depends = {
+        'account.move': ['amount_untaxed_signed', 'commercial_partner_id', 'company_id', 'invoice_date',
+                         'move_type', 'state'],
+    }
 
     partner_id = fields.Many2one('res.partner', string="Customer", readonly=True)
     company_id = fields.Many2one('res.company', readonly=True)

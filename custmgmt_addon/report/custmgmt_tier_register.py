@@ -13,6 +13,13 @@ class CustmgmtTierRegister(models.Model):
     _auto = False
     _order = 'company_id, rank, partner_id'
     _rec_name = 'partner_id'
+    _depends = {
+        'res.partner': ['customer_tier', 'tier_monthly_average', 'tier_locked', 'user_id'],
+        'custmgmt.tier.position': ['rank', 'share_before', 'partner_id', 'company_id'],
+        'custmgmt.tier.history': ['old_tier', 'new_tier', 'date', 'partner_id', 'company_id'],
+        'account.move': ['amount_untaxed_signed', 'commercial_partner_id', 'company_id', 'invoice_date',
+                         'move_type', 'state'],
+    }
 
     partner_id = fields.Many2one('res.partner', string="Customer", readonly=True)
     company_id = fields.Many2one('res.company', readonly=True)

@@ -129,3 +129,45 @@ class TestCredit(CustmgmtCommon):
         self.assertEqual(Exception_.with_user(self.salesman).search([]), mine)
         self.assertEqual(Exception_.with_user(self.finance).search([]), mine | theirs)
         self.assertFalse(Exception_.with_user(self.plain_user).has_access('read'))
+
+    def test_credit_review_sets_the_terms_only_when_finance_approves(self):
+        Review = self.env['custmgmt.credit.review']
+        review = Review.with_user(self.salesman).create({
+            'partner_id': self.customer.id, 'requested_limit': 50000, 'payment_term_id': self.pay_terms_b.id,
+            'credit_standing': 'good'})
+        with self.assertRaises(AccessError):
+            review.with_user(self.salesman).action_approve()
+        as_finance = review.with_user(self.finance)
+        with self.assertRaisesRegex(UserError, "reason"):
+            as_finance.action_approve()
+        as_finance.reason = "Licence checked; two years of regular payments"
+        with self.assertRaisesRegex(UserError, "business licence"):
+            as_finance.action_approve()
+        as_finance.write({'licence_valid': True, 'account_activity_verified': True})
+        as_finance.action_approve()
+        customer = self.customer.with_company(self.company).sudo()
+        self.assertEqual((customer.credit_limit, customer.property_payment_term_id, customer.credit_standing),
+                         (50000, self.pay_terms_b, 'good'))
+        self.assertEqual(str(customer.last_credit_review_date), '2026-11-24')
+        self.assertEqual((review.state, review.decider_id), ('approved', self.finance))
+        later = Review.with_user(self.salesman).create({'partner_id': self.customer.id, 'requested_limit': 80000})
+        later.with_user(self.finance).write({'reason': 'Late payments this year'})
+        later.with_user(self.finance).action_reject()
+        self.assertEqual(customer.credit_limit, 50000, "a rejection changes nothing")
+        self.assertEqual(Review.search_count([('partner_id', '=', self.customer.id)]), 2, "earlier reviews stay")
+        with self.assertRaisesRegex(UserError, "kept as history"):
+            review.with_user(self.finance).unlink()
+
+    def test_aging_report_and_quadrant(self):
+        self.company.sudo().write({'custmgmt_long_overdue_days': 60, 'custmgmt_large_overdue_amount': 10000})
+        self._invoice('2026-11-01', 1000, due='2026-12-10')
+        self._invoice('2026-10-10', 2000)
+        self._invoice('2026-08-01', 9000)
+        rows = self.env['custmgmt.receivable.aging'].with_user(self.salesman).search(
+            [('partner_id', '=', self.customer.id)])
+        by_bucket = {row.bucket: row.amount_residual for row in rows}
+        self.assertEqual(by_bucket, {'not_due': 1000, '31_60': 2000, 'over_90': 9000})
+        self.assertEqual(set(rows.mapped('quadrant')), {'long_large'})
+        self.assertEqual(max(rows.mapped('days_overdue')), 115)
+        self.assertFalse(self.env['custmgmt.receivable.aging'].with_user(self.owner).search(
+            [('partner_id', '=', self.customer.id)]), "users see the items of their own customers")

@@ -1,0 +1,89 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+FINANCE_GROUP = 'custmgmt_addon.group_custmgmt_finance'
+
+
+class CustmgmtCreditReview(models.Model):
+    """A credit review before credit is granted (信用审查): the evidence, the
+    checks, and Finance's decision, which sets the customer's credit terms."""
+    _name = 'custmgmt.credit.review'
+    _description = "Credit Review"
+    _inherit = ['mail.thread']
+    _order = 'create_date desc, id desc'
+    _check_company_auto = True
+
+    partner_id = fields.Many2one('res.partner', string="Customer", required=True, index=True, tracking=True,
+                                 check_company=True, domain=[('parent_id', '=', False)])
+    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related='company_id.currency_id')
+    requested_limit = fields.Monetary(string="Requested Credit Limit", currency_field='currency_id', tracking=True)
+    payment_term_id = fields.Many2one('account.payment.term', string="Requested Payment Terms", check_company=True)
+    credit_standing = fields.Selection(
+        [('good', 'Good'), ('normal', 'Normal'), ('watch', 'Watch'), ('bad', 'Bad')],
+        string="Credit Standing", default='normal', tracking=True)
+    licence_valid = fields.Boolean(string="Business Licence Valid", tracking=True)
+    account_activity_verified = fields.Boolean(string="Account Activity Verified", tracking=True)
+    evidence_count = fields.Integer(string="Evidence", compute='_compute_evidence_count')
+    state = fields.Selection(
+        [('requested', 'Requested'), ('approved', 'Approved'), ('rejected', 'Rejected')],
+        default='requested', required=True, tracking=True)
+    requester_id = fields.Many2one('res.users', string="Requested by", default=lambda self: self.env.user)
+    decider_id = fields.Many2one('res.users', string="Decided by", readonly=True)
+    decision_date = fields.Date(string="Decided on", readonly=True)
+    reason = fields.Text(string="Decision Reason", tracking=True)
+
+    def _compute_evidence_count(self):
+        counts = dict(self.env['ir.attachment'].sudo()._read_group(
+            [('res_model', '=', self._name), ('res_id', 'in', self.ids)], ['res_id'], ['__count']))
+        for review in self:
+            review.evidence_count = counts.get(review.id, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_requested(self):
+        if any(review.state != 'requested' for review in self):
+            raise UserError(_("A decided credit review is kept as history."))
+
+    def _custmgmt_check_decision(self):
+        if not self.env.user.has_group(FINANCE_GROUP):
+            raise AccessError(_("Only Finance can decide a credit review."))
+        for review in self:
+            if review.state != 'requested':
+                raise UserError(_("The credit review of %(customer)s has already been decided.",
+                                  customer=review.partner_id.display_name))
+            if not (review.reason or '').strip():
+                raise UserError(_("Give the reason of the decision on %(customer)s.",
+                                  customer=review.partner_id.display_name))
+
+    def action_approve(self):
+        """Grant the reviewed terms: the customer's credit limit, payment terms,
+        credit standing and review date change; earlier reviews stay as history."""
+        self._custmgmt_check_decision()
+        for review in self:
+            if not (review.licence_valid and review.account_activity_verified):
+                raise UserError(_("Check the business licence and the account activity of %(customer)s "
+                                  "before approving.", customer=review.partner_id.display_name))
+            review.partner_id.with_company(review.company_id).sudo().write({
+                'credit_limit': review.requested_limit,
+                'property_payment_term_id': review.payment_term_id.id,
+                'credit_standing': review.credit_standing,
+                'last_credit_review_date': fields.Date.context_today(review),
+            })
+        self.sudo().write({'state': 'approved', 'decider_id': self.env.user.id,
+                           'decision_date': fields.Date.context_today(self)})
+
+    def action_reject(self):
+        self._custmgmt_check_decision()
+        self.sudo().write({'state': 'rejected', 'decider_id': self.env.user.id,
+                           'decision_date': fields.Date.context_today(self)})
+
+    def action_view_evidence(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Evidence"),
+            'res_model': 'ir.attachment',
+            'view_mode': 'kanban,list,form',
+            'domain': [('res_model', '=', self._name), ('res_id', '=', self.id)],
+            'context': {'default_res_model': self._name, 'default_res_id': self.id},
+        }

@@ -1,0 +1,94 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from ..models.res_partner import TIER_SELECTION
+
+BUCKET_SELECTION = [
+    ('not_due', 'Not due'), ('1_30', '1–30 days'), ('31_60', '31–60 days'),
+    ('61_90', '61–90 days'), ('over_90', 'Over 90 days'),
+]
+QUADRANT_SELECTION = [
+    ('short_small', 'Short & small: finance reminds'),
+    ('long_small', 'Long & small: dunning letters'),
+    ('short_large', 'Short & large: salesperson visits'),
+    ('long_large', 'Long & large: special measures'),
+]
+
+
+class CustmgmtReceivableAging(models.Model):
+    """Open receivable items (应收账款) with their aging bucket (账龄), the
+    customer's tier and salesperson, and the collection-matrix quadrant of the
+    customer as a whole."""
+    _name = 'custmgmt.receivable.aging'
+    _description = "Receivable Aging"
+    _auto = False
+    _order = 'days_overdue desc'
+    _rec_name = 'move_id'
+    # flushed before the view is read
+    _depends = {
+        'account.move.line': ['account_id', 'amount_residual', 'company_id', 'date', 'date_maturity',
+                              'move_id', 'parent_state', 'partner_id', 'reconciled'],
+        'res.partner': ['commercial_partner_id', 'customer_tier', 'user_id'],
+        'res.company': ['currency_id', 'custmgmt_large_overdue_amount', 'custmgmt_long_overdue_days'],
+    }
+
+    move_id = fields.Many2one('account.move', string="Invoice", readonly=True)
+    partner_id = fields.Many2one('res.partner', string="Customer", readonly=True)
+    user_id = fields.Many2one('res.users', string="Salesperson", readonly=True)
+    company_id = fields.Many2one('res.company', readonly=True)
+    currency_id = fields.Many2one('res.currency', readonly=True)
+    customer_tier = fields.Selection(TIER_SELECTION, string="Tier", readonly=True)
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+    days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator='max')
+    bucket = fields.Selection(BUCKET_SELECTION, string="Aging", readonly=True)
+    amount_residual = fields.Monetary(string="Open Amount", readonly=True)
+    customer_overdue = fields.Monetary(string="Customer Overdue", readonly=True, aggregator='max')
+    quadrant = fields.Selection(QUADRANT_SELECTION, string="Collection Quadrant", readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH open_items AS (
+                SELECT line.id, line.move_id, partner.commercial_partner_id AS partner_id,
+                       line.company_id, company.currency_id, line.amount_residual,
+                       COALESCE(line.date_maturity, line.date) AS date_maturity,
+                       %(today)s::date - COALESCE(line.date_maturity, line.date) AS days_overdue,
+                       company.custmgmt_long_overdue_days AS long_days,
+                       company.custmgmt_large_overdue_amount AS large_amount
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                  JOIN res_company company ON company.id = line.company_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND line.reconciled IS NOT TRUE
+                   AND line.amount_residual != 0
+            ), per_customer AS (
+                SELECT open_items.*,
+                       SUM(amount_residual) FILTER (WHERE days_overdue > 0)
+                           OVER (PARTITION BY partner_id, company_id) AS customer_overdue,
+                       MAX(days_overdue) FILTER (WHERE days_overdue > 0 AND amount_residual > 0)
+                           OVER (PARTITION BY partner_id, company_id) AS customer_oldest
+                  FROM open_items
+            )
+            SELECT item.id, item.move_id, item.partner_id, customer.user_id, item.company_id, item.currency_id,
+                   customer.customer_tier ->> item.company_id::text AS customer_tier,
+                   item.date_maturity, GREATEST(item.days_overdue, 0) AS days_overdue,
+                   CASE WHEN item.days_overdue <= 0 THEN 'not_due'
+                        WHEN item.days_overdue <= 30 THEN '1_30'
+                        WHEN item.days_overdue <= 60 THEN '31_60'
+                        WHEN item.days_overdue <= 90 THEN '61_90'
+                        ELSE 'over_90' END AS bucket,
+                   item.amount_residual,
+                   COALESCE(item.customer_overdue, 0) AS customer_overdue,
+                   CASE WHEN COALESCE(item.customer_overdue, 0) <= 0 THEN NULL
+                        ELSE (CASE WHEN item.customer_oldest >= item.long_days THEN 'long' ELSE 'short' END)
+                             || '_' ||
+                             (CASE WHEN item.customer_overdue >= item.large_amount THEN 'large' ELSE 'small' END)
+                   END AS quadrant
+              FROM per_customer item
+              JOIN res_partner customer ON customer.id = item.partner_id
+            """,
+            today=fields.Date.context_today(self),
+        )
