@@ -31,6 +31,7 @@
         'report/custmgmt_receivable_aging_views.xml',
         'wizard/custmgmt_tier_set_wizard_views.xml',
         'wizard/custmgmt_tier_preview_wizard_views.xml',
+        'wizard/custmgmt_credit_policy_wizard_views.xml',
         'views/res_partner_views.xml',
         'views/res_partner_complaint_views.xml',
         'views/res_partner_credit_views.xml',

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import CustmgmtCommon
@@ -171,3 +171,16 @@ class TestCredit(CustmgmtCommon):
         self.assertEqual(max(rows.mapped('days_overdue')), 115)
         self.assertFalse(self.env['custmgmt.receivable.aging'].with_user(self.owner).search(
             [('partner_id', '=', self.customer.id)]), "users see the items of their own customers")
+
+    def test_finance_edits_the_policy_without_settings_rights(self):
+        wizard = self.env['custmgmt.credit.policy.wizard'].with_user(self.finance).create({})
+        self.assertEqual((wizard.long_overdue_days, wizard.hold_overdue_days, wizard.dunning_interval_days),
+                         (60, 90, 15))
+        wizard.write({'hold_overdue_days': 45, 'collection_user_id': self.finance.id})
+        wizard.action_apply()
+        self.assertEqual((self.company.custmgmt_hold_overdue_days, self.company.custmgmt_collection_user_id),
+                         (45, self.finance))
+        with self.assertRaises(ValidationError):
+            self.env['custmgmt.credit.policy.wizard'].with_user(self.finance).create({'dunning_interval_days': 0})
+        with self.assertRaises(AccessError):
+            self.env['custmgmt.credit.policy.wizard'].with_user(self.salesman).create({})

@@ -118,6 +118,9 @@ class TestScreensUi(HttpCase):
             ("/odoo/action-custmgmt_addon.custmgmt_credit_review_action/new", ".o_form_view .o_field_widget[name='requested_limit']"),
             ("/odoo/action-custmgmt_addon.custmgmt_receivable_aging_action", ".o_pivot_view"),
             ("/odoo/action-custmgmt_addon.custmgmt_overdue_list_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_payment_behaviour_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_credit_policy_wizard_action",
+             ".modal .o_field_widget[name='hold_overdue_days']"),
             ("/odoo/action-sale.action_quotations_with_onboarding/new",
              ".o_form_view .o_field_widget[name='partner_id']"),
             ("/odoo/settings#custmgmt_addon", ".o_setting_box #custmgmt_tier_method, "
