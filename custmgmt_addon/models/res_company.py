@@ -15,6 +15,7 @@ _logger = logging.getLogger(__name__)
 TIER_LOCK_KEY = 0x43_4D_54_31  # "CMT1"
 TIER_WRITE_BATCH = 5000
 TIER_CALL_SECONDS = 300
+COLLECTION_BATCH = 1000
 # argument of rules.tiers -> field of the company (and of res.config.settings)
 TIER_POLICY_FIELDS = {
     'months': 'custmgmt_tier_months',
@@ -383,62 +384,70 @@ class ResCompany(models.Model):
             'special_measures': self.env.ref('custmgmt_addon.mail_activity_type_special_measures'),
         }
 
-    def _custmgmt_run_collection(self, today=None):
+    def _custmgmt_run_collection(self, today=None, auto_commit=False):
         """Apply the collection matrix to this company's overdue customers.
 
         Idempotent: at most one open collection activity per customer and
         person; customers no longer overdue get their collection activities
-        closed with a note and their dunning level reset. Returns the number
-        of customers handled."""
+        closed with a note and their dunning level reset. Reads are grouped
+        queries; activities are created in batches (committed one by one with
+        ``auto_commit``). Returns the number of overdue customers handled."""
         self.ensure_one()
         company = self.sudo()
         today = today or fields.Date.context_today(company)
+        cr = self.env.cr
         Partner = self.env['res.partner'].sudo().with_company(company)
         Activity = self.env['mail.activity'].sudo()
         types = company._custmgmt_collection_activity_types()
         overdue = company._custmgmt_overdue_customers(today)
-        open_activities = Activity.search([
-            ('res_model', '=', 'res.partner'), ('activity_type_id', 'in', [t.id for t in types.values()]),
-        ])
-        partners = Partner.browse(set(overdue) | set(open_activities.mapped('res_id')))
-        existing = {(activity.res_id, activity.user_id.id): activity for activity in open_activities}
+        Activity.flush_model(['res_model', 'res_id', 'user_id', 'activity_type_id'])
+        open_rows = self.env.execute_query(SQL(
+            "SELECT id, res_id, user_id FROM mail_activity WHERE res_model = 'res.partner' "
+            "AND activity_type_id = ANY(%s)", [t.id for t in types.values()]))
+        existing = {(res_id, user_id) for _id, res_id, user_id in open_rows}
+        key = str(company.id)
+        Partner.flush_model(['user_id', 'custmgmt_dunning_level', 'custmgmt_dunning_date'])
+        info = {
+            pid: (user_id, level or 0, fields.Date.to_date(last) if last else None)
+            for pid, user_id, level, last in self.env.execute_query(SQL(
+                """
+                SELECT id, user_id, (custmgmt_dunning_level ->> %(key)s)::int, custmgmt_dunning_date ->> %(key)s
+                  FROM res_partner WHERE id = ANY(%(ids)s)
+                """, key=key, ids=list(overdue)))
+        }
+        collector = (company.custmgmt_collection_user_id or company.custmgmt_finance_manager_id).id
+        users = {'collector': collector, 'finance_manager': company.custmgmt_finance_manager_id.id or collector}
         model_id = self.env['ir.model']._get_id('res.partner')
         to_create, letters = [], {}
-        dunned = Partner.search([('custmgmt_dunning_level', '>', 0)])
-        for partner in partners:
-            figures = overdue.get(partner.id)
-            if not figures:
-                continue
-            amount, days = figures
+        for partner_id, (amount, days) in overdue.items():
+            salesperson, level, last = info.get(partner_id, (None, 0, None))
             quadrant = credit_rules.quadrant(days, amount, company.custmgmt_long_overdue_days,
                                              company.custmgmt_large_overdue_amount)
-            collector = company.custmgmt_collection_user_id or company.custmgmt_finance_manager_id
             for who, action in credit_rules.matrix_actions(quadrant):
                 if action == 'dunning_letter':
-                    level = credit_rules.next_dunning_level(
-                        partner.custmgmt_dunning_level, partner.custmgmt_dunning_date, today,
-                        company.custmgmt_dunning_interval_days)
-                    if level != partner.custmgmt_dunning_level:
-                        letters.setdefault(level, Partner)
-                        letters[level] |= partner
+                    new_level = credit_rules.next_dunning_level(
+                        level, last, today, company.custmgmt_dunning_interval_days)
+                    if new_level != level:
+                        letters.setdefault(new_level, []).append(partner_id)
                     continue
-                user = {
-                    'collector': collector,
-                    'salesperson': partner.user_id or collector,
-                    'finance_manager': company.custmgmt_finance_manager_id or collector,
-                }[who]
-                if not user or (partner.id, user.id) in existing:
+                user_id = (salesperson or collector) if who == 'salesperson' else users[who]
+                if not user_id or (partner_id, user_id) in existing:
                     continue
-                existing[(partner.id, user.id)] = True
+                existing.add((partner_id, user_id))
                 to_create.append({
-                    'res_model_id': model_id, 'res_id': partner.id, 'user_id': user.id,
+                    'res_model_id': model_id, 'res_id': partner_id, 'user_id': user_id,
                     'activity_type_id': types[action].id, 'date_deadline': today,
                     'summary': _("Overdue %(amount)s, oldest item %(days)s days",
                                  amount=format_amount(self.env, amount, company.currency_id), days=days),
                 })
-        if to_create:
-            Activity.create(to_create)
-        for level, customers in letters.items():
+        # assignees see them in their activities; one e-mail per activity would bury them
+        Creator = Activity.with_context(mail_activity_quick_update=True)
+        for chunk in split_every(COLLECTION_BATCH, to_create, list):
+            Creator.create(chunk)
+            if auto_commit:
+                cr.commit()
+        for level, partner_ids in letters.items():
+            customers = Partner.browse(partner_ids)
             customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
             template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}')
             for customer in customers:
@@ -446,17 +455,21 @@ class ResCompany(models.Model):
                 customer.message_post_with_source(
                     template, partner_ids=invoice_contact.ids, subtype_xmlid='mail.mt_comment')
         # customers who paid: close their collection activities, reset the dunning level
-        paid = open_activities.filtered(lambda a: a.res_id not in overdue)
+        paid = Activity.browse([act_id for act_id, res_id, _user in open_rows if res_id not in overdue])
         if paid:
             paid.action_feedback(feedback=_("No longer overdue: collection closed."))
-        (dunned.filtered(lambda p: p.id not in overdue)).write(
+        dunned = Partner.search([('custmgmt_dunning_level', '>', 0)])
+        dunned.filtered(lambda p: p.id not in overdue).write(
             {'custmgmt_dunning_level': 0, 'custmgmt_dunning_date': False})
-        return len(partners)
+        if auto_commit:
+            cr.commit()
+        return len(overdue)
 
     @api.model
     def _cron_custmgmt_collection(self):
+        auto_commit = not getattr(threading.current_thread(), 'testing', False)
         done = 0
         for company in self.search([]):
-            done += company._custmgmt_run_collection()
+            done += company._custmgmt_run_collection(auto_commit=auto_commit)
         self.env['ir.cron']._notify_progress(done=done, remaining=0)
 
