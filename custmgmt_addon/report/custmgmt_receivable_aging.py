@@ -65,12 +65,12 @@ class CustmgmtReceivableAging(models.Model):
                    AND line.reconciled IS NOT TRUE
                    AND line.amount_residual != 0
             ), per_customer AS (
-                SELECT open_items.*,
-                       SUM(amount_residual) FILTER (WHERE days_overdue > 0)
-                           OVER (PARTITION BY partner_id, company_id) AS customer_overdue,
-                       MAX(days_overdue) FILTER (WHERE days_overdue > 0 AND amount_residual > 0)
-                           OVER (PARTITION BY partner_id, company_id) AS customer_oldest
+                SELECT partner_id, company_id,
+                       SUM(amount_residual) AS customer_overdue,
+                       MAX(days_overdue) FILTER (WHERE amount_residual > 0) AS customer_oldest
                   FROM open_items
+                 WHERE days_overdue > 0
+              GROUP BY partner_id, company_id
             )
             SELECT item.id, item.move_id, item.partner_id, customer.user_id, item.company_id, item.currency_id,
                    customer.customer_tier ->> item.company_id::text AS customer_tier,
@@ -81,14 +81,17 @@ class CustmgmtReceivableAging(models.Model):
                         WHEN item.days_overdue <= 90 THEN '61_90'
                         ELSE 'over_90' END AS bucket,
                    item.amount_residual,
-                   COALESCE(item.customer_overdue, 0) AS customer_overdue,
-                   CASE WHEN COALESCE(item.customer_overdue, 0) <= 0 THEN NULL
-                        ELSE (CASE WHEN item.customer_oldest >= item.long_days THEN 'long' ELSE 'short' END)
+                   COALESCE(per_customer.customer_overdue, 0) AS customer_overdue,
+                   CASE WHEN COALESCE(per_customer.customer_overdue, 0) <= 0 THEN NULL
+                        ELSE (CASE WHEN per_customer.customer_oldest >= item.long_days THEN 'long' ELSE 'short' END)
                              || '_' ||
-                             (CASE WHEN item.customer_overdue >= item.large_amount THEN 'large' ELSE 'small' END)
+                             (CASE WHEN per_customer.customer_overdue >= item.large_amount
+                                   THEN 'large' ELSE 'small' END)
                    END AS quadrant
-              FROM per_customer item
+              FROM open_items item
               JOIN res_partner customer ON customer.id = item.partner_id
+         LEFT JOIN per_customer ON per_customer.partner_id = item.partner_id
+                               AND per_customer.company_id = item.company_id
             """,
             today=fields.Date.context_today(self),
         )

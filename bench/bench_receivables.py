@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Benchmark of the receivable aging report and the collection matrix against a
+bare-SQL aging GROUP BY, in one run.
+
+    python3 bench/bench_receivables.py [--customers 100000] [--items 1000000] [--keep]
+
+Builds a throwaway database with the addon, bulk-inserts C customers and M open
+receivable items (posted journal items on the receivable account, due dates
+from 60 days ahead to 200 days ago) into the real tables, then measures:
+
+- floor: one bare SQL statement grouping the open receivables by customer and
+  aging bucket;
+- aging: the aging report's grouped read (customer x bucket) through the ORM;
+- collection first / steady: the collection action's first run (creating the
+  activities) and its second run (creating nothing), in a child process;
+- peak RSS of the child process that ran the collection.
+
+The last line printed is the one to quote.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from bench_tiers import addons_path, env_for, odoo_command, odoo_python, prepare_database  # noqa: E402
+
+FLOOR_SQL = """
+SELECT partner.commercial_partner_id,
+       CASE WHEN %(today)s::date - line.date_maturity <= 0 THEN 'not_due'
+            WHEN %(today)s::date - line.date_maturity <= 30 THEN '1_30'
+            WHEN %(today)s::date - line.date_maturity <= 60 THEN '31_60'
+            WHEN %(today)s::date - line.date_maturity <= 90 THEN '61_90'
+            ELSE 'over_90' END AS bucket,
+       SUM(line.amount_residual)
+  FROM account_move_line line
+  JOIN account_account account ON account.id = line.account_id
+  JOIN res_partner partner ON partner.id = line.partner_id
+ WHERE account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
+   AND line.reconciled IS NOT TRUE AND line.amount_residual != 0 AND line.company_id = %(company)s
+ GROUP BY 1, 2
+"""
+
+
+def build_data(env, customers, items):
+    cr = env.cr
+    company = env.ref('base.main_company')
+    journal = env['account.journal'].search([('type', '=', 'sale'), ('company_id', '=', company.id)], limit=1)
+    if not journal:
+        env['account.chart.template'].try_loading('generic_coa', company=company, install_demo=False)
+        journal = env['account.journal'].search([('type', '=', 'sale'), ('company_id', '=', company.id)], limit=1)
+    receivable = env['account.account'].search(
+        [('account_type', '=', 'asset_receivable'), ('company_ids', 'in', company.id)], limit=1)
+    cr.execute("""
+        INSERT INTO res_partner (name, complete_name, is_company, customer_rank, active, type, autopost_bills,
+                                 create_date, write_date, create_uid, write_uid)
+        SELECT 'Bench debtor ' || n, 'Bench debtor ' || n, TRUE, 1, TRUE, 'contact', 'ask', NOW(), NOW(), 1, 1
+          FROM generate_series(1, %s) n
+    """, [customers])
+    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
+    cr.execute("SELECT MIN(id) FROM res_partner WHERE name LIKE 'Bench debtor %'")
+    first_id = cr.fetchone()[0]
+    moves = max(1, items // 10)
+    cr.execute("""
+        INSERT INTO account_move (name, journal_id, company_id, currency_id, move_type, state, auto_post,
+                                  date, invoice_date, create_date, write_date, create_uid, write_uid)
+        SELECT 'BENCHAR/' || n, %(journal)s, %(company)s, %(currency)s, 'out_invoice', 'posted', 'no',
+               CURRENT_DATE, CURRENT_DATE, NOW(), NOW(), 1, 1
+          FROM generate_series(1, %(moves)s) n
+    """, {'journal': journal.id, 'company': company.id, 'currency': company.currency_id.id, 'moves': moves})
+    cr.execute("SELECT MIN(id) FROM account_move WHERE name LIKE 'BENCHAR/%'")
+    first_move = cr.fetchone()[0]
+    cr.execute("""
+        INSERT INTO account_move_line (move_id, account_id, partner_id, company_id, currency_id, company_currency_id,
+                                       display_type, parent_state, date, date_maturity, balance, debit, credit,
+                                       amount_currency, amount_residual, amount_residual_currency, reconciled,
+                                       create_date, write_date, create_uid, write_uid)
+        SELECT %(first_move)s + (n - 1) / 10, %(account)s, %(first)s + (n %% %(customers)s), %(company)s,
+               %(currency)s, %(currency)s, 'payment_term', 'posted', CURRENT_DATE,
+               CURRENT_DATE + (60 - (random() * 260)::int), amount, amount, 0, amount, amount, amount, FALSE,
+               NOW(), NOW(), 1, 1
+          FROM (SELECT n, ROUND((10 + random() * 3000)::numeric, 2) AS amount
+                  FROM generate_series(1, %(items)s) n) src
+    """, {'first_move': first_move, 'account': receivable.id, 'first': first_id, 'customers': customers,
+          'company': company.id, 'currency': company.currency_id.id, 'items': items})
+    admin = env.ref('base.user_admin')
+    company.write({'custmgmt_collection_user_id': admin.id, 'custmgmt_finance_manager_id': admin.id})
+    cr.execute("ANALYZE account_move_line; ANALYZE res_partner; ANALYZE account_move")
+    cr.commit()
+    return company
+
+
+def phase_collection(args):
+    """Child process: one run of the collection action, committing as the cron does."""
+    from odoo import fields
+    env, cr = env_for(args.db, args.addons_path)
+    company = env.ref('base.main_company')
+    t0 = time.perf_counter()
+    handled = company._custmgmt_run_collection(today=fields.Date.today(), auto_commit=True)
+    cr.commit()
+    elapsed = time.perf_counter() - t0
+    cr.execute("SELECT COUNT(*) FROM mail_activity WHERE res_model = 'res.partner'")
+    activities = cr.fetchone()[0]
+    cr.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({'seconds': elapsed, 'handled': handled, 'activities': activities, 'peak_rss_mb': peak}))
+
+
+def run_collection(args):
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), '--phase', 'collection', '--db', args.db,
+                          '--addons-path', args.addons_path], capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"collection run failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--customers', type=int, default=100_000)
+    parser.add_argument('--items', type=int, default=1_000_000)
+    parser.add_argument('--db', default='custmgmt_bench_receivables')
+    parser.add_argument('--keep', action='store_true', help="keep the database afterwards")
+    parser.add_argument('--phase', default='main', help=argparse.SUPPRESS)
+    parser.add_argument('--addons-path', default='', help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase == 'collection':
+        return phase_collection(args)
+
+    cmd = odoo_command()
+    python = odoo_python(cmd)
+    try:
+        import odoo  # noqa: F401
+    except ImportError:
+        if os.environ.get('CUSTMGMT_BENCH_REEXEC'):
+            sys.exit(f"{python} cannot import odoo")
+        os.environ['CUSTMGMT_BENCH_REEXEC'] = '1'
+        os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
+    args.addons_path = addons_path(python)
+    prepare_database(args.db, cmd, args.addons_path)
+    try:
+        from odoo import fields
+        env, cr = env_for(args.db, args.addons_path)
+        t0 = time.perf_counter()
+        company = build_data(env, args.customers, args.items)
+        print(f"built {args.customers} customers and {args.items} open receivable items "
+              f"in {time.perf_counter() - t0:.1f} s", flush=True)
+        today = fields.Date.today()
+
+        t0 = time.perf_counter()
+        cr.execute(FLOOR_SQL, {'today': today, 'company': company.id})
+        floor_rows = cr.fetchall()
+        floor = time.perf_counter() - t0
+        floor_total = round(sum(float(r[2]) for r in floor_rows), 2)
+        print(f"floor (bare aging GROUP BY): {floor:.2f} s, {len(floor_rows)} groups", flush=True)
+
+        Aging = env['custmgmt.receivable.aging']
+        t0 = time.perf_counter()
+        groups = Aging._read_group([('company_id', '=', company.id)], ['partner_id', 'bucket'],
+                                   ['amount_residual:sum'])
+        aging = time.perf_counter() - t0
+        aging_total = round(sum(g[2] for g in groups), 2)
+        print(f"aging report (customer x bucket): {aging:.2f} s, {len(groups)} groups", flush=True)
+        if len(groups) != len(floor_rows) or abs(aging_total - floor_total) > 0.05:
+            print(f"MISMATCH: report {len(groups)} groups / {aging_total} vs floor {len(floor_rows)} / {floor_total}")
+            return 1
+        cr.commit()
+        first = run_collection(args)
+        print(f"collection, first run: {first['seconds']:.2f} s, {first['handled']} overdue customers, "
+              f"{first['activities']} activities", flush=True)
+        steady = run_collection(args)
+        print(f"collection, second run: {steady['seconds']:.2f} s, {steady['activities']} activities", flush=True)
+        if steady['activities'] != first['activities']:
+            print("MISMATCH: the second run created activities")
+            return 1
+        cr.close()
+    finally:
+        if not args.keep:
+            subprocess.run(['dropdb', '--if-exists', args.db], capture_output=True)
+    peak = max(first['peak_rss_mb'], steady['peak_rss_mb'])
+    print(f"receivables customers={args.customers} items={args.items} floor_s={floor:.2f} aging_s={aging:.2f} "
+          f"collection_first_s={first['seconds']:.2f} collection_steady_s={steady['seconds']:.2f} "
+          f"aging_ratio={aging / floor:.2f} steady_ratio={steady['seconds'] / floor:.2f} peak_rss_mb={peak:.0f}")
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
