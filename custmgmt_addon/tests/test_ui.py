@@ -129,3 +129,25 @@ class TestScreensUi(HttpCase):
         for path, selector in screens:
             with self.subTest(path=path):
                 self._screen(path, selector)
+
+
+@tagged('post_install', '-at_install')
+class TestHandlerUi(HttpCase):
+    """A production user opens a quality complaint linked to an order and an invoice."""
+
+    def test_handler_opens_a_routed_complaint(self):
+        company = self.env.company
+        handler = new_test_user(self.env, login='ui_handler', groups='base.group_user,custmgmt_addon.group_custmgmt_complaint',
+                                company_id=company.id, company_ids=[Command.set(company.ids)])
+        self.env.ref('custmgmt_addon.department_production').member_ids = [Command.link(handler.id)]
+        customer = self.env['res.partner'].create({'name': 'Ore Buyer Co', 'is_company': True})
+        product = self.env['product.product'].create({'name': 'Moly rod'})
+        order = self.env['sale.order'].create({'partner_id': customer.id, 'order_line': [
+            Command.create({'product_id': product.id, 'product_uom_qty': 1, 'price_unit': 10})]})
+        complaint = self.env['custmgmt.complaint'].create({
+            'subject': 'Cracked rods', 'partner_id': customer.id, 'sale_order_id': order.id,
+            'product_id': product.id,
+            'category_id': self.env.ref('custmgmt_addon.complaint_category_product_quality').id})
+        self.browser_js(f"/odoo/custmgmt.complaint/{complaint.id}",
+                        WAIT_FOR % {'selector': ".o_form_view .o_field_widget[name='product_id']"},
+                        login='ui_handler', timeout=90)
