@@ -28,7 +28,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from bench_tiers import addons_path, env_for, odoo_command, odoo_python, prepare_database  # noqa: E402
+from bench_tiers import addons_path, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
 
 FLOOR_SQL = """
 SELECT partner.commercial_partner_id,
@@ -131,15 +131,7 @@ def main():
     if args.phase == 'collection':
         return phase_collection(args)
 
-    cmd = odoo_command()
-    python = odoo_python(cmd)
-    try:
-        import odoo  # noqa: F401
-    except ImportError:
-        if os.environ.get('CUSTMGMT_BENCH_REEXEC'):
-            sys.exit(f"{python} cannot import odoo")
-        os.environ['CUSTMGMT_BENCH_REEXEC'] = '1'
-        os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
+    cmd, python = ensure_odoo_interpreter(__file__)
     args.addons_path = addons_path(python)
     prepare_database(args.db, cmd, args.addons_path)
     try:

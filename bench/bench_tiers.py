@@ -21,7 +21,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -46,6 +45,20 @@ def odoo_python(cmd):
     if parts and os.path.basename(parts[0]) == 'env':
         parts = parts[1:]
     return parts[0] if parts else sys.executable
+
+
+def ensure_odoo_interpreter(script):
+    """Find Odoo; re-run ``script`` with Odoo's interpreter unless this one imports odoo."""
+    cmd = odoo_command()
+    python = odoo_python(cmd)
+    try:
+        import odoo  # noqa: F401
+    except ImportError:
+        if os.environ.get('CUSTMGMT_BENCH_REEXEC'):
+            sys.exit(f"{python} cannot import odoo")
+        os.environ['CUSTMGMT_BENCH_REEXEC'] = '1'
+        os.execv(python, [python, os.path.abspath(script)] + sys.argv[1:])
+    return cmd, python
 
 
 def addons_path(python):
@@ -217,15 +230,7 @@ def main():
     if args.phase == 'engine':
         return phase_engine(args)
 
-    cmd = odoo_command()
-    python = odoo_python(cmd)
-    try:
-        import odoo  # noqa: F401
-    except ImportError:
-        if os.environ.get('CUSTMGMT_BENCH_REEXEC'):
-            sys.exit(f"{python} cannot import odoo")
-        os.environ['CUSTMGMT_BENCH_REEXEC'] = '1'
-        os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
+    cmd, python = ensure_odoo_interpreter(__file__)
     args.addons_path = addons_path(python)
     prepare_database(args.db, cmd, args.addons_path)
     try:

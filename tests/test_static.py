@@ -46,7 +46,9 @@ def model_names():
     for path in addon_files(".py"):
         tree = ast.parse(open(os.path.join(ADDON, path), encoding="utf-8").read())
         for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
+            abstract = isinstance(node, ast.ClassDef) and any(
+                getattr(base, 'attr', getattr(base, 'id', '')) == 'AbstractModel' for base in node.bases)
+            if isinstance(node, ast.ClassDef) and not abstract:
                 for stmt in node.body:
                     if isinstance(stmt, ast.Assign) and any(getattr(t, "id", None) == "_name" for t in stmt.targets):
                         names.add(stmt.value.value)

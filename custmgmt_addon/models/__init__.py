@@ -5,6 +5,7 @@ from . import custmgmt_decision_member
 from . import custmgmt_competitor_line
 from . import custmgmt_tier_history
 from . import custmgmt_tier_position
+from . import custmgmt_evidence_mixin
 from . import custmgmt_department
 from . import custmgmt_complaint_category
 from . import custmgmt_complaint

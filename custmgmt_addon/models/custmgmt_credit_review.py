@@ -9,7 +9,7 @@ class CustmgmtCreditReview(models.Model):
     checks, and Finance's decision, which sets the customer's credit terms."""
     _name = 'custmgmt.credit.review'
     _description = "Credit Review"
-    _inherit = ['mail.thread']
+    _inherit = ['mail.thread', 'custmgmt.evidence.mixin']
     _order = 'create_date desc, id desc'
     _check_company_auto = True
 
@@ -24,7 +24,6 @@ class CustmgmtCreditReview(models.Model):
         string="Credit Standing", default='normal', tracking=True)
     licence_valid = fields.Boolean(string="Business Licence Valid", tracking=True)
     account_activity_verified = fields.Boolean(string="Account Activity Verified", tracking=True)
-    evidence_count = fields.Integer(string="Evidence", compute='_compute_evidence_count')
     state = fields.Selection(
         [('requested', 'Requested'), ('approved', 'Approved'), ('rejected', 'Rejected')],
         default='requested', required=True, tracking=True)
@@ -32,12 +31,6 @@ class CustmgmtCreditReview(models.Model):
     decider_id = fields.Many2one('res.users', string="Decided by", readonly=True)
     decision_date = fields.Date(string="Decided on", readonly=True)
     reason = fields.Text(string="Decision Reason", tracking=True)
-
-    def _compute_evidence_count(self):
-        counts = dict(self.env['ir.attachment'].sudo()._read_group(
-            [('res_model', '=', self._name), ('res_id', 'in', self.ids)], ['res_id'], ['__count']))
-        for review in self:
-            review.evidence_count = counts.get(review.id, 0)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_requested(self):
@@ -76,14 +69,3 @@ class CustmgmtCreditReview(models.Model):
         self._custmgmt_check_decision()
         self.sudo().write({'state': 'rejected', 'decider_id': self.env.user.id,
                            'decision_date': fields.Date.context_today(self)})
-
-    def action_view_evidence(self):
-        self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': _("Evidence"),
-            'res_model': 'ir.attachment',
-            'view_mode': 'kanban,list,form',
-            'domain': [('res_model', '=', self._name), ('res_id', '=', self.id)],
-            'context': {'default_res_model': self._name, 'default_res_id': self.id},
-        }

@@ -9,7 +9,7 @@ class CustmgmtDispute(models.Model):
     explicit, fair clause, by fair negotiation otherwise, always with evidence."""
     _name = 'custmgmt.dispute'
     _description = "Commercial Dispute"
-    _inherit = ['mail.thread']
+    _inherit = ['mail.thread', 'custmgmt.evidence.mixin']
     _order = 'create_date desc, id desc'
     _check_company_auto = True
 
@@ -41,19 +41,12 @@ class CustmgmtDispute(models.Model):
     outcome = fields.Text(tracking=True)
     settled_amount = fields.Monetary(string="Settled Amount", currency_field='currency_id', tracking=True)
     settled_date = fields.Date(string="Settled On", readonly=True, copy=False)
-    evidence_count = fields.Integer(string="Evidence", compute='_compute_evidence_count')
 
     @api.depends('contract_explicit', 'clause_unfair')
     def _compute_resolution_basis(self):
         for dispute in self:
             dispute.resolution_basis = complaint_rules.resolution_basis(
                 dispute.contract_explicit, dispute.clause_unfair)
-
-    def _compute_evidence_count(self):
-        counts = dict(self.env['ir.attachment'].sudo()._read_group(
-            [('res_model', '=', self._name), ('res_id', 'in', self.ids)], ['res_id'], ['__count']))
-        for dispute in self:
-            dispute.evidence_count = counts.get(dispute.id, 0)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -76,14 +69,3 @@ class CustmgmtDispute(models.Model):
 
     def action_cancel(self):
         self.write({'state': 'cancelled'})
-
-    def action_view_evidence(self):
-        self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': _("Evidence"),
-            'res_model': 'ir.attachment',
-            'view_mode': 'kanban,list,form',
-            'domain': [('res_model', '=', self._name), ('res_id', '=', self.id)],
-            'context': {'default_res_model': self._name, 'default_res_id': self.id},
-        }

@@ -1,0 +1,27 @@
+from odoo import _, fields, models
+
+
+class CustmgmtEvidenceMixin(models.AbstractModel):
+    """Documents attached to a record as evidence (有理有据): their count and a
+    button that lists them."""
+    _name = 'custmgmt.evidence.mixin'
+    _description = "Evidence Attached to a Record"
+
+    evidence_count = fields.Integer(string="Evidence", compute='_compute_evidence_count')
+
+    def _compute_evidence_count(self):
+        counts = dict(self.env['ir.attachment'].sudo()._read_group(
+            [('res_model', '=', self._name), ('res_id', 'in', self.ids)], ['res_id'], ['__count']))
+        for record in self:
+            record.evidence_count = counts.get(record.id, 0)
+
+    def action_view_evidence(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Evidence"),
+            'res_model': 'ir.attachment',
+            'view_mode': 'kanban,list,form',
+            'domain': [('res_model', '=', self._name), ('res_id', '=', self.id)],
+            'context': {'default_res_model': self._name, 'default_res_id': self.id},
+        }
