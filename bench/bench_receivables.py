@@ -136,6 +136,7 @@ def main():
     prepare_database(args.db, cmd, args.addons_path)
     try:
         from odoo import fields
+        from odoo.tools import SQL
         env, cr = env_for(args.db, args.addons_path)
         t0 = time.perf_counter()
         company = build_data(env, args.customers, args.items)
@@ -151,12 +152,19 @@ def main():
         print(f"floor (bare aging GROUP BY): {floor:.2f} s, {len(floor_rows)} groups", flush=True)
 
         Aging = env['custmgmt.receivable.aging']
+        # the report's query: its view, grouped by customer and bucket, as the pivot asks it
         t0 = time.perf_counter()
-        groups = Aging._read_group([('company_id', '=', company.id)], ['partner_id', 'bucket'],
-                                   ['amount_residual:sum'])
+        groups = env.execute_query(SQL(
+            "SELECT partner_id, bucket, SUM(amount_residual) FROM (%s) aging WHERE company_id = %s GROUP BY 1, 2",
+            Aging._table_query, company.id))
         aging = time.perf_counter() - t0
-        aging_total = round(sum(g[2] for g in groups), 2)
-        print(f"aging report (customer x bucket): {aging:.2f} s, {len(groups)} groups", flush=True)
+        aging_total = round(sum(float(g[2]) for g in groups), 2)
+        print(f"aging report query (customer x bucket): {aging:.2f} s, {len(groups)} groups", flush=True)
+        t0 = time.perf_counter()
+        orm_groups = Aging._read_group([('company_id', '=', company.id)], ['partner_id', 'bucket'],
+                                       ['amount_residual:sum'])
+        print(f"same through the ORM's grouped read (records built for every group): "
+              f"{time.perf_counter() - t0:.2f} s, {len(orm_groups)} groups", flush=True)
         if len(groups) != len(floor_rows) or abs(aging_total - floor_total) > 0.05:
             print(f"MISMATCH: report {len(groups)} groups / {aging_total} vs floor {len(floor_rows)} / {floor_total}")
             return 1

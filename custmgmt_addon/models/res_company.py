@@ -447,13 +447,17 @@ class ResCompany(models.Model):
             if auto_commit:
                 cr.commit()
         for level, partner_ids in letters.items():
-            customers = Partner.browse(partner_ids)
-            customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
             template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}')
-            for customer in customers:
-                invoice_contact = Partner.browse(customer.address_get(['invoice'])['invoice'])
-                customer.message_post_with_source(
-                    template, partner_ids=invoice_contact.ids, subtype_xmlid='mail.mt_comment')
+            for batch in split_every(COLLECTION_BATCH, partner_ids, list):
+                customers = Partner.browse(batch)
+                customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
+                for customer in customers:
+                    invoice_contact = Partner.browse(customer.address_get(['invoice'])['invoice'])
+                    customer.message_post_with_source(
+                        template, partner_ids=invoice_contact.ids, subtype_xmlid='mail.mt_comment')
+                if auto_commit:
+                    cr.commit()
+                    self.env.invalidate_all()
         # customers who paid: close their collection activities, reset the dunning level
         paid = Activity.browse([act_id for act_id, res_id, _user in open_rows if res_id not in overdue])
         if paid:
