@@ -458,8 +458,22 @@ class ResCompany(models.Model):
                 if auto_commit:
                     cr.commit()
                     self.env.invalidate_all()
-        # customers who paid: close their collection activities, reset the dunning level
-        paid = Activity.browse([act_id for act_id, res_id, _user in open_rows if res_id not in overdue])
+        # customers who paid: close their collection activities (unless they still owe
+        # another company: activities have no company), reset this company's dunning level
+        candidates = {res_id for _id, res_id, _user in open_rows if res_id not in overdue}
+        if candidates:
+            candidates -= {row[0] for row in self.env.execute_query(SQL(
+                """
+                SELECT DISTINCT partner.commercial_partner_id
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
+                   AND line.reconciled IS NOT TRUE AND line.amount_residual > 0
+                   AND COALESCE(line.date_maturity, line.date) < %(today)s
+                   AND partner.commercial_partner_id = ANY(%(ids)s)
+                """, today=today, ids=list(candidates)))}
+        paid = Activity.browse([act_id for act_id, res_id, _user in open_rows if res_id in candidates])
         if paid:
             paid.action_feedback(feedback=_("No longer overdue: collection closed."))
         dunned = Partner.search([('custmgmt_dunning_level', '>', 0)])

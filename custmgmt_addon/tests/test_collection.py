@@ -92,3 +92,14 @@ class TestCollectionMatrix(CustmgmtCommon):
     def test_scheduled_action_exists_daily(self):
         cron = self.env.ref('custmgmt_addon.ir_cron_collection')
         self.assertEqual((cron.interval_number, cron.interval_type), (1, 'days'))
+
+    def test_activity_kept_while_another_company_is_owed(self):
+        self._run('2026-11-24')
+        company_2 = self.setup_other_company()['company']
+        customer = self.customers['short_large']
+        self._invoices([(customer, '2026-11-01', 700, {'company': company_2})])
+        invoice = self.env['account.move'].search([('partner_id', '=', customer.id), ('company_id', '=', self.company.id)])
+        self.env['account.payment.register'].with_context(
+            active_model='account.move', active_ids=invoice.ids).create({'payment_date': '2026-11-25'})._create_payments()
+        self._run('2026-11-26')
+        self.assertTrue(self._activities(customer), "still overdue in company 2: the activity stays open")
