@@ -446,6 +446,7 @@ class ResCompany(models.Model):
             Creator.create(chunk)
             if auto_commit:
                 cr.commit()
+                self.env.invalidate_all()  # keep the cache, and the memory, to one batch
         for level, partner_ids in letters.items():
             template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}')
             for batch in split_every(COLLECTION_BATCH, partner_ids, list):
