@@ -33,3 +33,24 @@ def test_dunning_steps_once_per_interval_up_to_three():
     assert credit.next_dunning_level(1, today - datetime.timedelta(days=14), today, 15) == 1
     assert credit.next_dunning_level(1, today - datetime.timedelta(days=15), today, 15) == 2
     assert credit.next_dunning_level(3, None, today, 15) == 3
+
+
+def test_every_quadrant_names_who_acts():
+    people = {who for quadrant in ('short_small', 'long_small', 'short_large', 'long_large')
+              for who, _action in credit.matrix_actions(quadrant)}
+    assert people == {'collector', 'customer', 'salesperson', 'finance_manager'}
+    assert credit.matrix_actions('long_small') == (('customer', 'dunning_letter'),)
+    assert credit.matrix_actions('short_large') == (('salesperson', 'collection_visit'),)
+
+
+def test_thresholds_are_inclusive():
+    assert credit.quadrant(60, 9999.99, 60, 10000) == 'long_small'
+    assert credit.quadrant(59, 10000, 60, 10000) == 'short_large'
+    assert credit.hold_reasons(5000, 3500, 1500, 90, 90) == []
+    assert credit.hold_reasons(5000, 3500, 2000, 91, 90) == ['limit', 'overdue']
+
+
+def test_dunning_without_a_previous_date_steps_at_once():
+    today = datetime.date(2026, 11, 24)
+    assert credit.next_dunning_level(2, None, today, 15) == 3
+    assert credit.next_dunning_level(2, today, today, 15) == 2

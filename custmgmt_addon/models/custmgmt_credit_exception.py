@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 FINANCE_GROUP = 'custmgmt_addon.group_custmgmt_finance'
+DECISION_FIELDS = {'decider_id', 'decision_date'}
 
 
 class CustmgmtCreditException(models.Model):
@@ -32,9 +33,22 @@ class CustmgmtCreditException(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """A request starts as requested, for the order's amount; only Finance
+        decides, and a User requests only for the orders of their own customers."""
+        finance = self.env.su or self.env.user.has_group(FINANCE_GROUP)
+        all_customers = finance or self.env.user.has_group('custmgmt_addon.group_custmgmt_manager')
         for vals in vals_list:
-            if 'amount' not in vals and vals.get('order_id'):
-                vals['amount'] = self.env['sale.order'].browse(vals['order_id']).amount_total
+            order = self.env['sale.order'].browse(vals.get('order_id'))
+            if 'amount' not in vals and order:
+                vals['amount'] = order.amount_total
+            if not finance and (vals.get('state', 'requested') != 'requested' or DECISION_FIELDS & vals.keys()):
+                raise AccessError(_("Only Finance can approve or refuse a credit exception."))
+            customer = order.partner_id.commercial_partner_id
+            if not all_customers and \
+                    self.env.user not in (order.user_id | customer.user_id | customer.sudo().archive_user_id):
+                raise AccessError(_(
+                    "You can request a credit exception only for the orders of your own customers, "
+                    "not for %(order)s.", order=order.display_name))
         return super().create(vals_list)
 
     def _custmgmt_decide(self, state):

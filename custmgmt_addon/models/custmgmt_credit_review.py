@@ -32,6 +32,14 @@ class CustmgmtCreditReview(models.Model):
     decision_date = fields.Date(string="Decided on", readonly=True)
     reason = fields.Text(string="Decision Reason", tracking=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not (self.env.su or self.env.user.has_group(FINANCE_GROUP)):
+            for vals in vals_list:
+                if vals.get('state', 'requested') != 'requested' or {'decider_id', 'decision_date'} & vals.keys():
+                    raise AccessError(_("Only Finance can decide a credit review."))
+        return super().create(vals_list)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_requested(self):
         if any(review.state != 'requested' for review in self):

@@ -2,7 +2,7 @@ import logging
 import threading
 import time
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, split_every
 
@@ -350,6 +350,14 @@ class ResCompany(models.Model):
     # BUSINESS METHODS: collection matrix (seed 003 第六式)
     # ------------------------------------------------------------
 
+    @api.constrains('custmgmt_long_overdue_days', 'custmgmt_large_overdue_amount', 'custmgmt_hold_overdue_days',
+                    'custmgmt_dunning_interval_days')
+    def _check_custmgmt_credit_policy(self):
+        for company in self:
+            if min(company.custmgmt_long_overdue_days, company.custmgmt_hold_overdue_days,
+                   company.custmgmt_dunning_interval_days) < 1 or company.custmgmt_large_overdue_amount < 0:
+                raise ValidationError(_("Day thresholds must be at least 1 and the large amount not negative."))
+
     def _custmgmt_overdue_customers(self, today):
         """``{commercial_partner_id: (overdue_amount, oldest_overdue_days)}`` of
         this company's customers with overdue receivables: one grouped query."""
@@ -384,29 +392,18 @@ class ResCompany(models.Model):
             'special_measures': self.env.ref('custmgmt_addon.mail_activity_type_special_measures'),
         }
 
-    def _custmgmt_run_collection(self, today=None, auto_commit=False):
-        """Apply the collection matrix to this company's overdue customers.
+    def _custmgmt_collection_plan(self, today, overdue, existing):
+        """What the matrix asks for the overdue customers that is not done yet.
 
-        Idempotent: at most one open collection activity per customer and
-        person; customers no longer overdue get their collection activities
-        closed with a note and their dunning level reset. Reads are grouped
-        queries; activities are created in batches (committed one by one with
-        ``auto_commit``). Returns the number of overdue customers handled."""
+        :param overdue: ``{partner_id: (overdue_amount, oldest_overdue_days)}``
+        :param existing: ``{(partner_id, user_id)}`` of the open collection activities
+        :return: ``(activities, letters)``: the activities to create as
+            ``(partner_id, user_id, action, amount, days)`` and the customers
+            whose dunning level goes up, ``{new_level: [partner_id]}``
+        """
         self.ensure_one()
-        company = self.sudo()
-        today = today or fields.Date.context_today(company)
-        cr = self.env.cr
-        Partner = self.env['res.partner'].sudo().with_company(company)
-        Activity = self.env['mail.activity'].sudo()
-        types = company._custmgmt_collection_activity_types()
-        overdue = company._custmgmt_overdue_customers(today)
-        Activity.flush_model(['res_model', 'res_id', 'user_id', 'activity_type_id'])
-        open_rows = self.env.execute_query(SQL(
-            "SELECT id, res_id, user_id FROM mail_activity WHERE res_model = 'res.partner' "
-            "AND activity_type_id = ANY(%s)", [t.id for t in types.values()]))
-        existing = {(res_id, user_id) for _id, res_id, user_id in open_rows}
-        key = str(company.id)
-        Partner.flush_model(['user_id', 'custmgmt_dunning_level', 'custmgmt_dunning_date'])
+        key = str(self.id)
+        self.env['res.partner'].flush_model(['user_id', 'custmgmt_dunning_level', 'custmgmt_dunning_date'])
         info = {
             pid: (user_id, level or 0, fields.Date.to_date(last) if last else None)
             for pid, user_id, level, last in self.env.execute_query(SQL(
@@ -415,18 +412,16 @@ class ResCompany(models.Model):
                   FROM res_partner WHERE id = ANY(%(ids)s)
                 """, key=key, ids=list(overdue)))
         }
-        collector = (company.custmgmt_collection_user_id or company.custmgmt_finance_manager_id).id
-        users = {'collector': collector, 'finance_manager': company.custmgmt_finance_manager_id.id or collector}
-        model_id = self.env['ir.model']._get_id('res.partner')
-        to_create, letters = [], {}
-        for partner_id, (amount, days) in overdue.items():
+        collector = (self.custmgmt_collection_user_id or self.custmgmt_finance_manager_id).id
+        users = {'collector': collector, 'finance_manager': self.custmgmt_finance_manager_id.id or collector}
+        long_days, large_amount = self.custmgmt_long_overdue_days, self.custmgmt_large_overdue_amount
+        activities, letters = [], {}
+        for partner_id in sorted(overdue):
+            amount, days = overdue[partner_id]
             salesperson, level, last = info.get(partner_id, (None, 0, None))
-            quadrant = credit_rules.quadrant(days, amount, company.custmgmt_long_overdue_days,
-                                             company.custmgmt_large_overdue_amount)
-            for who, action in credit_rules.matrix_actions(quadrant):
+            for who, action in credit_rules.matrix_actions(credit_rules.quadrant(days, amount, long_days, large_amount)):
                 if action == 'dunning_letter':
-                    new_level = credit_rules.next_dunning_level(
-                        level, last, today, company.custmgmt_dunning_interval_days)
+                    new_level = credit_rules.next_dunning_level(level, last, today, self.custmgmt_dunning_interval_days)
                     if new_level != level:
                         letters.setdefault(new_level, []).append(partner_id)
                     continue
@@ -434,33 +429,69 @@ class ResCompany(models.Model):
                 if not user_id or (partner_id, user_id) in existing:
                     continue
                 existing.add((partner_id, user_id))
-                to_create.append({
-                    'res_model_id': model_id, 'res_id': partner_id, 'user_id': user_id,
-                    'activity_type_id': types[action].id, 'date_deadline': today,
-                    'summary': _("Overdue %(amount)s, oldest item %(days)s days",
-                                 amount=format_amount(self.env, amount, company.currency_id), days=days),
-                })
-        # assignees see them in their activities; one e-mail per activity would bury them
-        Creator = Activity.with_context(mail_activity_quick_update=True)
-        for chunk in split_every(COLLECTION_BATCH, to_create, list):
-            Creator.create(chunk)
-            if auto_commit:
-                cr.commit()
-                self.env.invalidate_all()  # keep the cache, and the memory, to one batch
-        for level, partner_ids in letters.items():
-            template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}')
-            for batch in split_every(COLLECTION_BATCH, partner_ids, list):
-                customers = Partner.browse(batch)
-                customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
-                for customer in customers:
-                    invoice_contact = Partner.browse(customer.address_get(['invoice'])['invoice'])
-                    customer.message_post_with_source(
-                        template, partner_ids=invoice_contact.ids, subtype_xmlid='mail.mt_comment')
-                if auto_commit:
-                    cr.commit()
-                    self.env.invalidate_all()
-        # customers who paid: close their collection activities (unless they still owe
-        # another company: activities have no company), reset this company's dunning level
+                activities.append((partner_id, user_id, action, amount, days))
+        return activities, letters
+
+    def _custmgmt_create_collection_activities(self, rows, types, today):
+        """One batch of collection activities, created at once. Assignees see
+        them in their activities; one e-mail per activity would bury them."""
+        self.ensure_one()
+        model_id = self.env['ir.model']._get_id('res.partner')
+        self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create([{
+            'res_model_id': model_id, 'res_id': partner_id, 'user_id': user_id,
+            'activity_type_id': types[action].id, 'date_deadline': today,
+            'summary': _("Overdue %(amount)s, oldest item %(days)s days",
+                         amount=format_amount(self.env, amount, self.currency_id), days=days),
+        } for partner_id, user_id, action, amount, days in rows])
+
+    def _custmgmt_invoice_contacts(self, partner_ids):
+        """``{partner_id: contact_id}``: the invoicing contact of each customer
+        (its first invoice address with an e-mail, else the customer itself)."""
+        self.env['res.partner'].flush_model(['parent_id', 'type', 'email', 'active'])
+        return dict(self.env.execute_query(SQL(
+            """
+            SELECT customer.id,
+                   COALESCE((SELECT contact.id FROM res_partner contact
+                              WHERE contact.parent_id = customer.id AND contact.type = 'invoice'
+                                AND contact.active AND COALESCE(contact.email, '') != ''
+                           ORDER BY contact.id LIMIT 1), customer.id)
+              FROM res_partner customer WHERE customer.id = ANY(%(ids)s)
+            """, ids=list(partner_ids))))
+
+    def _custmgmt_send_dunning_letters(self, level, partner_ids, today):
+        """Raise these customers to dunning ``level`` and send each the letter
+        of that level (its mail template) at its invoicing contact, logged in
+        its chatter: the template is rendered for the whole batch and the
+        mails, with their chatter messages, are created at once and left to
+        the mail queue."""
+        self.ensure_one()
+        customers = self.env['res.partner'].sudo().with_company(self).browse(partner_ids)
+        customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
+        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo()
+        rendered = template._generate_template(partner_ids, ('subject', 'body_html', 'email_from', 'reply_to'))
+        contacts = self._custmgmt_invoice_contacts(partner_ids)
+        default_from = self.email_formatted or self.env.user.email_formatted
+        author_id = self.env.user.partner_id.id
+        subtype_id = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
+        self.env['mail.mail'].sudo().create([{
+            'model': 'res.partner', 'res_id': partner_id, 'record_name': customer.display_name,
+            'message_type': 'comment', 'subtype_id': subtype_id, 'author_id': author_id,
+            'subject': rendered[partner_id].get('subject'),
+            'body': rendered[partner_id].get('body_html'), 'body_html': rendered[partner_id].get('body_html'),
+            'email_from': rendered[partner_id].get('email_from') or default_from,
+            'reply_to': rendered[partner_id].get('reply_to') or False,
+            'partner_ids': [Command.link(contacts[partner_id])],
+            'recipient_ids': [Command.link(contacts[partner_id])],
+            'auto_delete': template.auto_delete, 'is_notification': True,
+        } for partner_id, customer in zip(partner_ids, customers)])
+
+    def _custmgmt_close_paid_collection(self, today, overdue, open_rows, auto_commit=False):
+        """Customers no longer overdue: their collection activities are closed
+        with a note (unless they still owe another company: activities have no
+        company) and this company's dunning level goes back to 0. Returns the
+        number of activities closed and levels reset."""
+        self.ensure_one()
+        key = str(self.id)
         candidates = {res_id for _id, res_id, _user in open_rows if res_id not in overdue}
         if candidates:
             candidates -= {row[0] for row in self.env.execute_query(SQL(
@@ -474,21 +505,79 @@ class ResCompany(models.Model):
                    AND COALESCE(line.date_maturity, line.date) < %(today)s
                    AND partner.commercial_partner_id = ANY(%(ids)s)
                 """, today=today, ids=list(candidates)))}
-        paid = Activity.browse([act_id for act_id, res_id, _user in open_rows if res_id in candidates])
-        if paid:
-            paid.action_feedback(feedback=_("No longer overdue: collection closed."))
-        dunned = Partner.search([('custmgmt_dunning_level', '>', 0)])
-        dunned.filtered(lambda p: p.id not in overdue).write(
-            {'custmgmt_dunning_level': 0, 'custmgmt_dunning_date': False})
+        paid = [act_id for act_id, res_id, _user in open_rows if res_id in candidates]
+        for chunk in split_every(COLLECTION_BATCH, paid, list):
+            self.env['mail.activity'].sudo().browse(chunk).action_feedback(
+                feedback=_("No longer overdue: collection closed."))
+            if auto_commit:
+                self.env.cr.commit()
+                self.env.invalidate_all()
+        dunned = [pid for (pid,) in self.env.execute_query(SQL(
+            "SELECT id FROM res_partner WHERE (custmgmt_dunning_level ->> %s)::int > 0", key)) if pid not in overdue]
+        if dunned:
+            self.env['res.partner'].sudo().with_company(self).browse(dunned).write(
+                {'custmgmt_dunning_level': 0, 'custmgmt_dunning_date': False})
+        return len(paid) + len(dunned)
+
+    def _custmgmt_run_collection(self, today=None, auto_commit=False, max_seconds=None):
+        """Apply the collection matrix to this company's overdue customers.
+
+        Grouped queries read the overdue customers, the open collection
+        activities and the dunning levels; the matrix is ``rules.credit``;
+        activities and dunning letters are made in batches, each committed with
+        ``auto_commit``. Idempotent: at most one open collection activity per
+        customer and person, one dunning step per interval, so a second run
+        makes nothing and an interrupted run (``max_seconds`` spent) is
+        finished by the next call. Returns ``(done, remaining)``."""
+        self.ensure_one()
+        company = self.sudo()
+        started = time.monotonic()
+        today = today or fields.Date.context_today(company)
+        cr = self.env.cr
+        types = company._custmgmt_collection_activity_types()
+        overdue = company._custmgmt_overdue_customers(today)
+        self.env['mail.activity'].flush_model(['res_model', 'res_id', 'user_id', 'activity_type_id', 'active'])
+        open_rows = self.env.execute_query(SQL(
+            "SELECT id, res_id, user_id FROM mail_activity WHERE res_model = 'res.partner' AND active "
+            "AND activity_type_id = ANY(%s)", [t.id for t in types.values()]))
+        existing = {(res_id, user_id) for _id, res_id, user_id in open_rows}
+        activities, letters = company._custmgmt_collection_plan(today, overdue, existing)
+        del existing
+        batches = [(None, chunk) for chunk in split_every(COLLECTION_BATCH, activities, list)]
+        batches += [(level, chunk) for level, partner_ids in sorted(letters.items())
+                    for chunk in split_every(COLLECTION_BATCH, partner_ids, list)]
+        del activities, letters
+        done = 0
+        for number, (level, chunk) in enumerate(batches, 1):
+            if level is None:
+                company._custmgmt_create_collection_activities(chunk, types, today)
+            else:
+                company._custmgmt_send_dunning_letters(level, chunk, today)
+            done += len(chunk)
+            if auto_commit:
+                cr.commit()
+                self.env.invalidate_all()  # keep the cache, and the memory, to one batch
+            if max_seconds is not None and number < len(batches) and time.monotonic() - started >= max_seconds:
+                return done, sum(len(chunk) for _level, chunk in batches[number:])
+        done += company._custmgmt_close_paid_collection(today, overdue, open_rows, auto_commit=auto_commit)
         if auto_commit:
             cr.commit()
-        return len(overdue)
+        return done, 0
 
     @api.model
     def _cron_custmgmt_collection(self):
+        """Daily collection matrix of every company, in calls of about
+        TIER_CALL_SECONDS: while work remains the cron framework calls again,
+        and the next call finishes what this one left (the run is idempotent)."""
         auto_commit = not getattr(threading.current_thread(), 'testing', False)
-        done = 0
-        for company in self.search([]):
-            done += company._custmgmt_run_collection(auto_commit=auto_commit)
-        self.env['ir.cron']._notify_progress(done=done, remaining=0)
-
+        started = time.monotonic()
+        done = remaining = 0
+        companies = self.search([])
+        for index, company in enumerate(companies):
+            budget = max(TIER_CALL_SECONDS - (time.monotonic() - started), 1)
+            company_done, remaining = company._custmgmt_run_collection(auto_commit=auto_commit, max_seconds=budget)
+            done += company_done
+            if remaining:
+                remaining += len(companies) - index - 1
+                break
+        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)

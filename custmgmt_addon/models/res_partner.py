@@ -371,53 +371,85 @@ class ResPartner(models.Model):
         groups=ARCHIVE_GROUP,
         help="Open receivables + draft customer invoices + confirmed orders not yet invoiced, tax included.")
     custmgmt_dunning_level = fields.Integer(
-        string="Dunning Level", company_dependent=True, groups=ARCHIVE_GROUP,
+        string="Dunning Level", company_dependent=True, groups=ARCHIVE_GROUP, readonly=True,
         help="Level of the last dunning letter sent (1 to 3); back to 0 once nothing is overdue.")
-    custmgmt_dunning_date = fields.Date(string="Last Dunning Letter", company_dependent=True, groups=ARCHIVE_GROUP)
+    custmgmt_dunning_date = fields.Date(string="Last Dunning Letter", company_dependent=True, groups=ARCHIVE_GROUP,
+                                        readonly=True)
     custmgmt_payment_delay = fields.Float(
         string="Average Payment Delay (days)", compute='_compute_custmgmt_receivables', digits=(16, 1),
         groups=ARCHIVE_GROUP,
-        help="Days paid after the due date, on average, over the invoices due in the last 12 months: "
+        help="Days paid after the due date, on average, over the invoices settled in the last 12 months: "
              "late payment is a sign of a dissatisfied customer.")
 
     @api.depends_context('company')
     def _compute_custmgmt_receivables(self):
-        """All figures of the recordset from three grouped queries: open
-        receivable lines by aging bucket, draft invoices, and payment delays."""
-        figures = self._custmgmt_receivable_figures()
-        to_invoice = {p.id: p.credit_to_invoice for p in self.sudo()}
-        open_receivables = {p.id: p.credit for p in self.sudo()}
+        """All figures of the recordset at once, per commercial partner: open
+        items grouped by days overdue (bucketed by rules.credit), draft
+        invoices and payment delays from grouped queries; open receivables and
+        orders to invoice are core's ``credit`` and ``credit_to_invoice``."""
+        commercials = self.commercial_partner_id._origin
+        figures = commercials._custmgmt_receivable_figures()
+        open_receivables = {partner.id: partner.credit for partner in commercials.sudo()}
+        to_invoice = commercials._custmgmt_orders_to_invoice()
         for partner in self:
-            values = figures.get(partner.commercial_partner_id.id, {})
+            commercial = partner.commercial_partner_id._origin.id
+            values = figures.get(commercial, {})
             for bucket in credit_rules.BUCKETS:
                 partner[f'custmgmt_aging_{bucket}'] = values.get(bucket, 0.0)
             partner.custmgmt_overdue_amount = sum(values.get(b, 0.0) for b in credit_rules.BUCKETS[1:])
             partner.custmgmt_oldest_overdue_days = values.get('oldest', 0)
             partner.custmgmt_draft_invoiced = values.get('draft', 0.0)
             partner.custmgmt_payment_delay = values.get('delay', 0.0)
-            commercial = partner.commercial_partner_id.id
-            partner.custmgmt_exposure = open_receivables.get(commercial, open_receivables.get(partner.id, 0.0)) \
-                + values.get('draft', 0.0) + to_invoice.get(commercial, to_invoice.get(partner.id, 0.0))
+            partner.custmgmt_exposure = open_receivables.get(commercial, 0.0) + values.get('draft', 0.0) \
+                + to_invoice.get(commercial, 0.0)
+
+    def _custmgmt_orders_to_invoice(self):
+        """``{commercial_partner_id: amount}``: confirmed orders not yet invoiced,
+        tax included, in company currency. That is core's ``credit_to_invoice``,
+        which core computes only when the company uses credit limits; otherwise
+        the same sum is made here from the same order fields."""
+        company = self.env.company
+        if not self:
+            return {}
+        if company.account_use_credit_limit:
+            return {partner.id: partner.credit_to_invoice for partner in self.sudo()}
+        amounts = {}
+        today = fields.Date.context_today(self)
+        orders = self.env['sale.order'].sudo().search([
+            ('company_id', '=', company.id),
+            ('partner_invoice_id', 'any', [('commercial_partner_id', 'in', self.ids)]),
+            ('order_line', 'any', [('untaxed_amount_to_invoice', '>', 0)]),
+            ('state', '=', 'sale'),
+        ])
+        for (commercial, currency), group in orders.grouped(
+                lambda order: (order.partner_invoice_id.commercial_partner_id, order.currency_id)).items():
+            amount = currency._convert(sum(group.mapped('amount_to_invoice')), company.currency_id, company, today)
+            amounts[commercial.id] = amounts.get(commercial.id, 0.0) + amount
+        return amounts
 
     def _custmgmt_receivable_figures(self):
-        """``{commercial_partner_id: {bucket: amount, 'oldest': days, 'draft': amount, 'delay': days}}``."""
-        commercial_ids = list(set(self.commercial_partner_id.ids))
+        """``{commercial_partner_id: {bucket: amount, 'oldest': days, 'draft': amount, 'delay': days}}``
+        of the commercial partners in ``self``, in the current company."""
+        commercial_ids = list(set(self.ids))
         if not commercial_ids:
             return {}
         company = self.env.company
         today = fields.Date.context_today(self)
         self.env['account.move.line'].flush_model(
             ['amount_residual', 'date_maturity', 'date', 'partner_id', 'account_id', 'parent_state',
-             'reconciled', 'company_id'])
+             'reconciled', 'company_id', 'move_id'])
         self.env['account.move'].flush_model(
-            ['state', 'move_type', 'amount_total_signed', 'commercial_partner_id', 'company_id',
-             'invoice_date_due', 'payment_state'])
+            ['state', 'move_type', 'amount_total_signed', 'commercial_partner_id', 'company_id'])
+        self.env['account.partial.reconcile'].flush_model(['debit_move_id', 'max_date'])
         figures = {}
-        rows = self.env.execute_query(SQL(
+        # open items grouped by customer and days overdue; the bucket of a
+        # number of days is the business rule's
+        for partner_id, days, residual, has_debit in self.env.execute_query(SQL(
             """
             SELECT partner.commercial_partner_id,
-                   %(today)s::date - COALESCE(line.date_maturity, line.date) AS days,
-                   line.amount_residual
+                   %(today)s::date - COALESCE(line.date_maturity, line.date),
+                   SUM(line.amount_residual),
+                   BOOL_OR(line.amount_residual > 0)
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
               JOIN res_partner partner ON partner.id = line.partner_id
@@ -427,43 +459,54 @@ class ResPartner(models.Model):
                AND line.amount_residual != 0
                AND line.company_id = %(company)s
                AND partner.commercial_partner_id = ANY(%(ids)s)
+          GROUP BY 1, 2
             """,
             today=today, company=company.id, ids=commercial_ids,
-        ))
-        for partner_id, days, residual in rows:
+        )):
             values = figures.setdefault(partner_id, {})
             bucket = credit_rules.aging_bucket(days)
             values[bucket] = values.get(bucket, 0.0) + float(residual)
-            if days > 0 and residual > 0:
+            if days > 0 and has_debit:
                 values['oldest'] = max(values.get('oldest', 0), days)
+        # draft invoices and refunds; those made from sale orders are left out:
+        # their orders still count in full in the amount to invoice
         for partner_id, amount in self.env.execute_query(SQL(
             """
-            SELECT commercial_partner_id, SUM(amount_total_signed)
-              FROM account_move
-             WHERE state = 'draft' AND move_type IN ('out_invoice', 'out_refund')
-               AND company_id = %(company)s AND commercial_partner_id = ANY(%(ids)s)
-          GROUP BY commercial_partner_id
+            SELECT move.commercial_partner_id, SUM(move.amount_total_signed)
+              FROM account_move move
+             WHERE move.state = 'draft' AND move.move_type IN ('out_invoice', 'out_refund')
+               AND move.company_id = %(company)s AND move.commercial_partner_id = ANY(%(ids)s)
+               AND NOT EXISTS (SELECT 1
+                                 FROM account_move_line line
+                                 JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = line.id
+                                WHERE line.move_id = move.id)
+          GROUP BY move.commercial_partner_id
             """,
             company=company.id, ids=commercial_ids,
         )):
             figures.setdefault(partner_id, {})['draft'] = float(amount)
+        # payment delay: receivable items of customer invoices settled in the
+        # last 12 months, days from their due date to their last payment (0 when on time)
         for partner_id, delay in self.env.execute_query(SQL(
             """
-            SELECT move.commercial_partner_id,
-                   AVG(GREATEST(paid.paid_on - move.invoice_date_due, 0))
-              FROM account_move move
-              JOIN LATERAL (
-                    SELECT MAX(partial.max_date) AS paid_on
+            SELECT paid.partner_id, AVG(GREATEST(paid.paid_on - paid.due, 0))
+              FROM (SELECT partner.commercial_partner_id AS partner_id,
+                           COALESCE(line.date_maturity, line.date) AS due,
+                           MAX(partial.max_date) AS paid_on
                       FROM account_move_line line
+                      JOIN account_account account ON account.id = line.account_id
+                      JOIN account_move move ON move.id = line.move_id
+                      JOIN res_partner partner ON partner.id = line.partner_id
                       JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-                     WHERE line.move_id = move.id
-              ) paid ON paid.paid_on IS NOT NULL
-             WHERE move.state = 'posted' AND move.move_type = 'out_invoice'
-               AND move.payment_state IN ('paid', 'in_payment')
-               AND move.company_id = %(company)s
-               AND move.commercial_partner_id = ANY(%(ids)s)
-               AND move.invoice_date_due >= %(since)s
-          GROUP BY move.commercial_partner_id
+                     WHERE account.account_type = 'asset_receivable'
+                       AND line.parent_state = 'posted'
+                       AND line.reconciled
+                       AND move.move_type = 'out_invoice'
+                       AND line.company_id = %(company)s
+                       AND partner.commercial_partner_id = ANY(%(ids)s)
+                  GROUP BY line.id, partner.commercial_partner_id) paid
+             WHERE paid.paid_on >= %(since)s
+          GROUP BY paid.partner_id
             """,
             company=company.id, ids=commercial_ids, since=fields.Date.subtract(today, months=12),
         )):

@@ -33,8 +33,12 @@ class SaleOrder(models.Model):
                    and self.currency_id.compare_amounts(exception.amount, self.amount_total) == 0
                    for exception in self.sudo().custmgmt_credit_exception_ids)
 
-    def _custmgmt_credit_check(self):
-        """The hold reasons of this order and a sentence stating the figures."""
+    def _custmgmt_credit_check(self, pending=0.0):
+        """The hold reasons of this order and a sentence stating the figures.
+
+        :param pending: total, in company currency, of the customer's other
+            orders being confirmed together with this one (not yet in its exposure)
+        """
         self.ensure_one()
         company = self.company_id
         customer = self.partner_id.commercial_partner_id.with_company(company).sudo()
@@ -44,22 +48,29 @@ class SaleOrder(models.Model):
         order_total = self.currency_id._convert(
             self.amount_total, company.currency_id, company, self.date_order or fields.Date.today())
         reasons = credit_rules.hold_reasons(
-            customer.credit_limit, customer.custmgmt_exposure, order_total,
+            customer.credit_limit, customer.custmgmt_exposure + pending, order_total,
             customer.custmgmt_oldest_overdue_days, company.custmgmt_hold_overdue_days)
         currency = company.currency_id
         message = _(
             "Credit limit %(limit)s, exposure %(exposure)s, this order %(order)s; "
             "overdue %(overdue)s, oldest item %(days)s days overdue (hold after %(hold)s days).",
             limit=format_amount(self.env, customer.credit_limit, currency) if customer.credit_limit else _("none"),
-            exposure=format_amount(self.env, customer.custmgmt_exposure, currency),
+            exposure=format_amount(self.env, customer.custmgmt_exposure + pending, currency),
             order=format_amount(self.env, order_total, currency),
             overdue=format_amount(self.env, customer.custmgmt_overdue_amount, currency),
             days=customer.custmgmt_oldest_overdue_days, hold=company.custmgmt_hold_overdue_days)
         return reasons, message
 
     def action_confirm(self):
+        """Refuse, and confirm nothing, when an order is on credit hold; orders
+        of one customer confirmed together count in each other's exposure."""
+        pending = {}
         for order in self:
-            reasons, message = order._custmgmt_credit_check()
+            key = (order.company_id, order.partner_id.commercial_partner_id)
+            reasons, message = order._custmgmt_credit_check(pending.get(key, 0.0))
+            pending[key] = pending.get(key, 0.0) + order.currency_id._convert(
+                order.amount_total, order.company_id.currency_id, order.company_id,
+                order.date_order or fields.Date.today())
             if reasons and not order._custmgmt_has_approved_exception():
                 why = []
                 if 'limit' in reasons:

@@ -47,9 +47,13 @@ class CustmgmtReceivableAging(models.Model):
 
     @property
     def _table_query(self):
+        # open_items is inlined (NOT MATERIALIZED) and the customer and
+        # per-customer joins are LEFT joins on unique keys, so that PostgreSQL
+        # pushes a grouped read's filters down and drops the joins it does not
+        # use (a pivot by customer and bucket reads the lines only once)
         return SQL(
             """
-            WITH open_items AS (
+            WITH open_items AS NOT MATERIALIZED (
                 SELECT line.id, line.move_id, partner.commercial_partner_id AS partner_id,
                        line.company_id, company.currency_id, line.amount_residual,
                        COALESCE(line.date_maturity, line.date) AS date_maturity,
@@ -89,7 +93,7 @@ class CustmgmtReceivableAging(models.Model):
                                    THEN 'large' ELSE 'small' END)
                    END AS quadrant
               FROM open_items item
-              JOIN res_partner customer ON customer.id = item.partner_id
+         LEFT JOIN res_partner customer ON customer.id = item.partner_id
          LEFT JOIN per_customer ON per_customer.partner_id = item.partner_id
                                AND per_customer.company_id = item.company_id
             """,

@@ -4,5 +4,6 @@ from . import test_tier_engine
 from . import test_ui
 from . import test_complaint
 from . import test_objection_dispute
-from . import test_credit
+from . import test_credit_figures
+from . import test_credit_hold
 from . import test_collection

@@ -36,6 +36,13 @@ class CustmgmtCommon(AccountTestInvoicingCommon):
         return cls.env['res.partner'].create(dict({'name': name, 'is_company': True}, **vals))
 
     @classmethod
+    def _tiered_customer(cls, name, tier, company=None, **vals):
+        """A customer of ``tier`` in ``company`` (written as a Manager would, past the tier guard)."""
+        customer = cls._customer(name, **vals)
+        customer.with_company(company or cls.company).sudo().write({'customer_tier': tier})
+        return customer
+
+    @classmethod
     def _invoices(cls, specs, post=True):
         """Create invoices in one batch.
 
@@ -67,3 +74,40 @@ class CustmgmtCommon(AccountTestInvoicingCommon):
         if post:
             moves.action_post()
         return moves
+
+
+class CustmgmtCreditCommon(CustmgmtCommon):
+    """A Finance user, a customer of the salesman, and one-line invoices,
+    payments and orders for the credit and receivables tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.finance = new_test_user(
+            cls.env, login='cm_finance', name='Fiona Finance',
+            groups='base.group_user,custmgmt_addon.group_custmgmt_finance',
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.customer = cls._customer("Credit Co", user_id=cls.salesman.id)
+
+    def _invoice(self, date, amount, due=None, partner=None, move_type='out_invoice', currency=None, post=True,
+                 company=None):
+        """One invoice (or refund) of ``amount`` untaxed, due on ``due`` (default: its date)."""
+        options = {'move_type': move_type, 'due': due or date, 'company': company or self.company}
+        if currency:
+            options['currency'] = currency
+        return self._invoices([(partner or self.customer, date, amount, options)], post=post)
+
+    def _pay(self, invoice, amount, date):
+        """Register a payment of ``amount`` (in the invoice's currency) on ``date``."""
+        self.env['account.payment.register'].with_context(
+            active_model='account.move', active_ids=invoice.ids).create({
+                'amount': amount, 'payment_date': date})._create_payments()
+
+    def _order(self, amount, partner=None, taxes=None, user=None):
+        """A quotation of one line of ``amount`` untaxed (no tax unless given), by the salesman."""
+        return self.env['sale.order'].with_user(user or self.salesman).create({
+            'partner_id': (partner or self.customer).id,
+            'order_line': [Command.create({'product_id': self.product_a.id, 'product_uom_qty': 1,
+                                           'price_unit': amount,
+                                           'tax_id': [Command.set(taxes.ids if taxes else [])]})],
+        })

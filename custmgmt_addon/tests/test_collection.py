@@ -37,9 +37,12 @@ class TestCollectionMatrix(CustmgmtCommon):
     def _activities(self, customer):
         return self.env['mail.activity'].sudo().search([('res_model', '=', 'res.partner'), ('res_id', '=', customer.id)])
 
-    def _run(self, day):
+    def _run(self, day, **kwargs):
         with freeze_time(day):
-            return self.company._custmgmt_run_collection(today=date.fromisoformat(day))
+            return self.company._custmgmt_run_collection(today=date.fromisoformat(day), **kwargs)
+
+    def _letters(self, customer):
+        return self.env['mail.mail'].sudo().search([('model', '=', 'res.partner'), ('res_id', '=', customer.id)])
 
     def test_each_quadrant_and_idempotence(self):
         self._run('2026-11-24')
@@ -103,3 +106,38 @@ class TestCollectionMatrix(CustmgmtCommon):
             active_model='account.move', active_ids=invoice.ids).create({'payment_date': '2026-11-25'})._create_payments()
         self._run('2026-11-26')
         self.assertTrue(self._activities(customer), "still overdue in company 2: the activity stays open")
+
+    def test_letter_is_queued_to_the_invoicing_contact_and_logged(self):
+        self._run('2026-11-24')
+        customer = self.customers['long_small']
+        mail = self._letters(customer)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids.mapped('email'), ['ap.long_small@example.com'])
+        self.assertEqual(mail.state, 'outgoing', "left to the mail queue")
+        self.assertIn('overdue invoices', mail.subject)
+        self.assertIn('Dear long_small Co', str(mail.body_html))
+        self.assertIn(mail.mail_message_id, customer.message_ids, "logged in the customer's chatter")
+        self.assertFalse(self._letters(self.customers['long_large']), "long and large: special measures, no letter")
+
+    def test_dunning_level_stops_at_three(self):
+        customer = self.customers['long_small'].with_company(self.company).sudo()
+        for day, level in (('2026-11-24', 1), ('2026-12-09', 2), ('2026-12-24', 3), ('2027-01-08', 3)):
+            self._run(day)
+            self.assertEqual(customer.custmgmt_dunning_level, level, day)
+        self.assertEqual(len(self._letters(customer)), 3)
+        self.assertEqual(str(customer.custmgmt_dunning_date), '2026-12-24')
+
+    def test_an_interrupted_run_is_finished_by_the_next_call(self):
+        done, remaining = self._run('2026-11-24', max_seconds=0)
+        self.assertEqual((done, remaining), (4, 1), "the activities batch is done, the letters batch remains")
+        self.assertFalse(self._letters(self.customers['long_small']))
+        done, remaining = self._run('2026-11-24', max_seconds=0)
+        self.assertEqual((done, remaining), (1, 0), "only the letter was left")
+        self.assertEqual(len(self._letters(self.customers['long_small'])), 1)
+        self.assertEqual(self._run('2026-11-24'), (0, 0), "nothing left to do")
+
+    def test_the_scheduled_action_runs_every_company(self):
+        with freeze_time('2026-11-24'):
+            self.env['res.company']._cron_custmgmt_collection()
+        self.assertEqual(len(self._activities(self.customers['long_large'])), 2)
+        self.assertEqual(len(self._letters(self.customers['long_small'])), 1)

@@ -43,12 +43,31 @@ class CustmgmtCreditPolicyWizard(models.TransientModel):
                     or wizard.large_overdue_amount < 0:
                 raise ValidationError(_("Day thresholds must be at least 1 and the large amount not negative."))
 
-    def action_apply(self):
-        self.ensure_one()
+    def _check_finance(self):
         if not self.env.user.has_group('custmgmt_addon.group_custmgmt_finance'):
             raise AccessError(_("Only Finance can change the credit and collection policy."))
+
+    def action_apply(self):
+        self.ensure_one()
+        self._check_finance()
         self.company_id.sudo().write({
             fname: (self[key].id if isinstance(self[key], models.BaseModel) else self[key])
             for key, fname in CREDIT_POLICY_FIELDS.items()
         })
         return {'type': 'ir.actions.act_window_close'}
+
+    def action_run_collection(self):
+        """Run the collection matrix of this company now, the whole of it, with
+        the policy as saved (what the daily scheduled action does)."""
+        self.ensure_one()
+        self._check_finance()
+        done, _remaining = self.company_id._custmgmt_run_collection()
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {
+                'type': 'success',
+                'message': _("Collection matrix applied: %(count)s activities, letters or closings.", count=done),
+                'next': {'type': 'ir.actions.act_window_close'},
+            },
+        }
