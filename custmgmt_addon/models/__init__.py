@@ -14,3 +14,8 @@ from . import custmgmt_dispute
 from . import custmgmt_credit_exception
 from . import custmgmt_credit_review
 from . import sale_order
+from . import custmgmt_visit_purpose
+from . import custmgmt_visit
+from . import custmgmt_survey_plan
+from . import survey_survey
+from . import survey_user_input

@@ -29,6 +29,16 @@ class ResConfigSettings(models.TransientModel):
     custmgmt_collection_user_id = fields.Many2one(related='company_id.custmgmt_collection_user_id', readonly=False)
     custmgmt_finance_manager_id = fields.Many2one(related='company_id.custmgmt_finance_manager_id', readonly=False)
     custmgmt_company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company Currency")
+    # service by tier: visits and surveys
+    custmgmt_visit_days_a = fields.Integer(related='company_id.custmgmt_visit_days_a', readonly=False)
+    custmgmt_visit_days_b = fields.Integer(related='company_id.custmgmt_visit_days_b', readonly=False)
+    custmgmt_visit_days_c = fields.Integer(related='company_id.custmgmt_visit_days_c', readonly=False)
+    custmgmt_visit_leader_a = fields.Boolean(related='company_id.custmgmt_visit_leader_a', readonly=False)
+    custmgmt_visit_leader_b = fields.Boolean(related='company_id.custmgmt_visit_leader_b', readonly=False)
+    custmgmt_visit_leader_c = fields.Boolean(related='company_id.custmgmt_visit_leader_c', readonly=False)
+    custmgmt_top_visit_days = fields.Integer(related='company_id.custmgmt_top_visit_days', readonly=False)
+    custmgmt_top_visitor_ids = fields.Many2many(related='company_id.custmgmt_top_visitor_ids', readonly=False)
+    custmgmt_survey_id = fields.Many2one(related='company_id.custmgmt_survey_id', readonly=False)
 
     @api.model
     def get_values(self):
@@ -57,3 +67,14 @@ class ResConfigSettings(models.TransientModel):
     def action_custmgmt_recompute_tiers(self):
         self.ensure_one()
         return self.env['custmgmt.tier.preview.wizard']._custmgmt_recompute_now(self.env.companies)
+
+    def action_custmgmt_plan_visits(self):
+        """Run the visit schedule of this company now (what the daily scheduled action does)."""
+        self.ensure_one()
+        count = self.env['custmgmt.visit']._custmgmt_plan_visits(self.company_id)
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {'type': 'success', 'sticky': False,
+                       'message': self.env._("%(count)s visits planned.", count=count)},
+        }

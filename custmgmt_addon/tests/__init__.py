@@ -7,3 +7,5 @@ from . import test_objection_dispute
 from . import test_credit_figures
 from . import test_credit_hold
 from . import test_collection
+from . import test_visit
+from . import test_survey

@@ -1,0 +1,176 @@
+import threading
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL, split_every
+
+from ..rules import cadence
+from .res_partner import TIER_SELECTION
+
+PLAN_BATCH = 1000
+ACTIVITY_TYPES = {
+    'monthly': 'custmgmt_addon.mail_activity_type_phone_survey',
+    'quarterly': 'custmgmt_addon.mail_activity_type_quarterly_survey',
+}
+
+
+class CustmgmtSurveyPlan(models.Model):
+    """One customer opinion survey to make (seed 000 §五.6): every customer by
+    phone each month, by its salesperson; A and B customers each quarter, by
+    the sales team leader. One per customer, company, kind and period: the key
+    that keeps the schedule from planning a survey twice."""
+    _name = 'custmgmt.survey.plan'
+    _description = "Customer Survey Plan"
+    _order = 'period_start desc, kind, partner_id'
+    _check_company_auto = True
+    _rec_name = 'partner_id'
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    partner_id = fields.Many2one('res.partner', string="Customer", required=True, index=True,
+                                 ondelete='cascade', check_company=True)
+    company_id = fields.Many2one('res.company', required=True, index=True, ondelete='cascade')
+    kind = fields.Selection([('monthly', 'Monthly phone survey'), ('quarterly', 'Quarterly survey')],
+                            required=True)
+    period_start = fields.Date(string="Period", required=True)
+    deadline = fields.Date(required=True)
+    customer_tier = fields.Selection(TIER_SELECTION, string="Customer Tier", readonly=True,
+                                     help="The customer's tier when the survey was planned.")
+    user_id = fields.Many2one('res.users', string="Surveyor", index=True)
+    activity_id = fields.Many2one('mail.activity', string="Activity", ondelete='set null', readonly=True)
+    user_input_id = fields.Many2one('survey.user_input', string="Answer", ondelete='set null', readonly=True)
+    satisfaction = fields.Float(related='user_input_id.custmgmt_satisfaction', string="Satisfaction")
+    state = fields.Selection([('planned', 'Planned'), ('done', 'Done')], default='planned', required=True,
+                             readonly=True)
+
+    _sql_constraints = [
+        ('period_uniq', 'unique (partner_id, company_id, kind, period_start)',
+         "A customer is surveyed once per period."),
+    ]
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_record_survey(self):
+        """Fill in the customer opinion form of this planned survey."""
+        self.ensure_one()
+        return self.env['survey.user_input'].with_company(self.company_id)._custmgmt_start_for(self.partner_id)
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _custmgmt_survey_rows(self, company):
+        """One grouped query: the active customers tiered in ``company`` with
+        their salesperson, team leader and the survey periods already planned:
+        ``[(partner_id, tier, user_id, leader_id, {(kind, period_start)})]``."""
+        key = str(company.id)
+        self.env['res.partner'].flush_model(['customer_tier', 'user_id', 'active', 'parent_id'])
+        self.env['res.users'].flush_model(['sale_team_id'])
+        self.env['crm.team'].flush_model(['user_id', 'active'])
+        self.flush_model(['partner_id', 'company_id', 'kind', 'period_start'])
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT partner.id,
+                   partner.customer_tier ->> %(key)s,
+                   partner.user_id,
+                   team.user_id,
+                   ARRAY_REMOVE(ARRAY_AGG(plan.kind || ':' || plan.period_start), NULL)
+              FROM res_partner partner
+         LEFT JOIN res_users salesperson ON salesperson.id = partner.user_id
+         LEFT JOIN crm_team team ON team.id = salesperson.sale_team_id AND team.active
+         LEFT JOIN custmgmt_survey_plan plan ON plan.partner_id = partner.id AND plan.company_id = %(company)s
+             WHERE partner.customer_tier ->> %(key)s IS NOT NULL AND partner.active AND partner.parent_id IS NULL
+          GROUP BY partner.id, team.user_id
+          ORDER BY partner.id
+            """,
+            key=key, company=company.id,
+        ))
+        return [(pid, tier, user_id, leader_id, set(planned)) for pid, tier, user_id, leader_id, planned in rows]
+
+    @api.model
+    def _custmgmt_plan_surveys(self, company, today=None, auto_commit=False):
+        """Plan the surveys of the periods starting on ``today`` (or since the
+        last run) in ``company``: a plan and an activity on the customer for its
+        surveyor. Once per customer and period whatever the number of runs.
+        Returns the number of surveys planned."""
+        company = company.sudo()
+        today = today or fields.Date.context_today(company)
+        periods = cadence.periods_to_plan(today, company.custmgmt_survey_last_run or None)
+        vals_list = []
+        if periods:
+            for partner_id, tier, user_id, leader_id, planned in self._custmgmt_survey_rows(company):
+                for kind, start in periods:
+                    if not cadence.survey_applies(tier, kind) or f'{kind}:{start}' in planned:
+                        continue
+                    # monthly: the salesperson; quarterly: the team leader (mid-level manager)
+                    surveyor = user_id if kind == 'monthly' else (leader_id or user_id)
+                    vals_list.append({
+                        'partner_id': partner_id, 'company_id': company.id, 'kind': kind,
+                        'period_start': start, 'deadline': cadence.period_end(start, kind),
+                        'customer_tier': tier, 'user_id': surveyor,
+                    })
+        Plan = self.sudo().with_company(company)
+        Activity = self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True)
+        types = {kind: self.env.ref(xmlid) for kind, xmlid in ACTIVITY_TYPES.items()}
+        model_id = self.env['ir.model']._get_id('res.partner')
+        summaries = {'monthly': _("Monthly phone survey (customer opinion form)"),
+                     'quarterly': _("Quarterly customer survey (customer opinion form)")}
+        done = 0
+        for chunk in split_every(PLAN_BATCH, vals_list, list):
+            plans = Plan.create(chunk)
+            # one create per kind: the same person may survey a customer monthly and quarterly,
+            # and the activities subscribe their users in one batch per create
+            for kind in ACTIVITY_TYPES:
+                with_user = plans.filtered(lambda plan: plan.user_id and plan.kind == kind)
+                activities = Activity.create([{
+                    'res_model_id': model_id,
+                    'res_id': plan.partner_id.id,
+                    'user_id': plan.user_id.id,
+                    'activity_type_id': types[kind].id,
+                    'date_deadline': plan.deadline,
+                    'summary': summaries[kind],
+                } for plan in with_user])
+                for plan, activity in zip(with_user, activities):
+                    plan.activity_id = activity
+            done += len(plans)
+            if auto_commit:
+                self.env.cr.commit()
+                self.env.invalidate_all()
+            self.env['ir.cron']._notify_progress(done=done, remaining=len(vals_list) - done)
+        if company.custmgmt_survey_last_run != today:
+            company.custmgmt_survey_last_run = max(today, company.custmgmt_survey_last_run or today)
+        return done
+
+    @api.model
+    def _cron_plan_surveys(self, today=None):
+        """Scheduled action: plan the monthly and quarterly surveys in every company."""
+        auto_commit = not getattr(threading.current_thread(), 'testing', False)
+        done = 0
+        for company in self.env['res.company'].sudo().search([]):
+            done += self._custmgmt_plan_surveys(company, today=today, auto_commit=auto_commit)
+            if auto_commit:
+                self.env.cr.commit()
+        self.env['ir.cron']._notify_progress(done=done, remaining=0)
+        return done
+
+    def _custmgmt_fulfil(self, answer):
+        """Mark the open plans of ``answer``'s customer that it fulfils: those
+        of the answering user in the periods under way, or else the monthly one."""
+        day = fields.Date.context_today(self, answer.end_datetime or fields.Datetime.now())
+        plans = self.sudo().search([
+            ('partner_id', '=', answer.custmgmt_partner_id.id),
+            ('company_id', '=', answer.custmgmt_company_id.id),
+            ('state', '=', 'planned'), ('period_start', '<=', day), ('deadline', '>=', day),
+        ])
+        mine = plans.filtered(lambda plan: plan.user_id == answer.create_uid)
+        fulfilled = mine or plans.filtered(lambda plan: plan.kind == 'monthly')[:1]
+        if fulfilled:
+            fulfilled.write({'state': 'done', 'user_input_id': answer.id})
+            fulfilled.activity_id.action_feedback(
+                feedback=_("Customer opinion form filled in: satisfaction %(score).2f / 5.",
+                           score=answer.custmgmt_satisfaction))
+        return fulfilled
