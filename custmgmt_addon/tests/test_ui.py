@@ -121,10 +121,21 @@ class TestScreensUi(HttpCase):
             ("/odoo/action-custmgmt_addon.custmgmt_payment_behaviour_action", ".o_list_view"),
             ("/odoo/action-custmgmt_addon.custmgmt_credit_policy_wizard_action",
              ".modal .o_field_widget[name='hold_overdue_days']"),
+            ("/odoo/action-custmgmt_addon.custmgmt_credit_exception_log_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_visit_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_visit_action/new", ".o_form_view .o_field_widget[name='purpose_ids']"),
+            ("/odoo/action-custmgmt_addon.custmgmt_visit_today_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_visit_calendar_action", ".o_calendar_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_visit_purpose_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_survey_plan_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_survey_answer_action", ".o_list_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_visit_analysis_action", ".o_pivot_view"),
+            ("/odoo/action-custmgmt_addon.custmgmt_satisfaction_analysis_action", ".o_graph_view"),
             ("/odoo/action-sale.action_quotations_with_onboarding/new",
              ".o_form_view .o_field_widget[name='partner_id']"),
             ("/odoo/settings#custmgmt_addon", ".o_setting_box #custmgmt_tier_method, "
                                                "[name='custmgmt_tier_method']"),
+            ("/odoo/settings#custmgmt_addon", "[name='custmgmt_visit_days_a']"),
         ]
         for path, selector in screens:
             with self.subTest(path=path):

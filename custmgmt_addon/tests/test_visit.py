@@ -376,3 +376,29 @@ class TestVisitScheduleQueries(ServiceCommon):
         planned, queries = self._count(lambda: Plan._custmgmt_plan_surveys(self.company, today=date(2026, 10, 1)))
         self.assertEqual(planned, 45 + 43)  # monthly: 45 customers; quarterly: the 43 A and B
         self.assertLess(queries, 45, "grouped reads and batched creates, not a query per customer")
+
+
+@tagged('post_install', '-at_install')
+class TestServiceInChinese(ServiceCommon):
+    """Salespeople who read the UI in Chinese see the seeds' service terms."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for lang in ('zh_CN', 'zh_TW'):
+            cls.env['res.lang'].sudo()._activate_lang(lang)
+        cls.env['ir.module.module'].sudo()._load_module_terms(['custmgmt_addon'], ['zh_CN', 'zh_TW'])
+
+    def test_visit_labels_survey_and_errors(self):
+        Visit = self.env['custmgmt.visit']
+        for lang, top, route, survey in (('zh_CN', '高层互访', '路序', '客户意见调查表'),
+                                         ('zh_TW', '高層互訪', '路序', '客戶意見調查表')):
+            kinds = dict(Visit.with_context(lang=lang).fields_get(['kind'])['kind']['selection'])
+            self.assertEqual(kinds['top_management'], top)
+            labels = self.env['res.partner'].with_context(lang=lang).fields_get(['custmgmt_route_sequence'])
+            self.assertEqual(labels['custmgmt_route_sequence']['string'], route)
+            self.assertEqual(self.env.ref('custmgmt_addon.survey_customer_opinion').with_context(lang=lang).title,
+                             survey)
+        visit = self._visit(self.cust_b, '2026-11-24')
+        with self.assertRaisesRegex(UserError, "已完成的拜访保留其报告"):
+            visit.with_user(self.manager).with_context(lang='zh_CN').unlink()
