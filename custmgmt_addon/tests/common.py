@@ -32,6 +32,13 @@ class CustmgmtCommon(AccountTestInvoicingCommon):
             company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
 
     @classmethod
+    def _load_chinese(cls):
+        """Activate zh_CN and zh_TW and load the addon's translations of them."""
+        for lang in ('zh_CN', 'zh_TW'):
+            cls.env['res.lang'].sudo()._activate_lang(lang)
+        cls.env['ir.module.module'].sudo()._load_module_terms(['custmgmt_addon'], ['zh_CN', 'zh_TW'])
+
+    @classmethod
     def _customer(cls, name, **vals):
         return cls.env['res.partner'].create(dict({'name': name, 'is_company': True}, **vals))
 

@@ -151,9 +151,7 @@ class TestChineseUi(CustmgmtCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for lang in ('zh_CN', 'zh_TW'):
-            cls.env['res.lang'].sudo()._activate_lang(lang)
-        cls.env['ir.module.module'].sudo()._load_module_terms(['custmgmt_addon'], ['zh_CN', 'zh_TW'])
+        cls._load_chinese()
 
     def test_labels_and_errors_in_chinese(self):
         Partner = self.env['res.partner']

@@ -385,9 +385,7 @@ class TestServiceInChinese(ServiceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for lang in ('zh_CN', 'zh_TW'):
-            cls.env['res.lang'].sudo()._activate_lang(lang)
-        cls.env['ir.module.module'].sudo()._load_module_terms(['custmgmt_addon'], ['zh_CN', 'zh_TW'])
+        cls._load_chinese()
 
     def test_visit_labels_survey_and_errors(self):
         Visit = self.env['custmgmt.visit']
