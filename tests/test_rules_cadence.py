@@ -56,6 +56,13 @@ def test_never_visited_is_due_now_on_the_preferred_weekday():
     assert cadence.next_due(None, 30, TODAY, FRI) == D(2026, 11, 27)
 
 
+def test_never_visited_is_due_from_the_day_it_was_tiered():
+    tiered = D(2026, 9, 30)  # a Wednesday
+    assert cadence.next_due(None, 10, TODAY, since=tiered) == tiered
+    assert cadence.next_due(None, 10, TODAY, FRI, since=tiered) == D(2026, 10, 2)
+    assert cadence.is_overdue(cadence.next_due(None, 10, TODAY, FRI, since=tiered), TODAY)
+
+
 def test_no_cadence_without_an_interval():
     assert cadence.next_due(D(2026, 11, 2), 0, TODAY) is None
     assert cadence.next_due(None, None, TODAY) is None
@@ -102,11 +109,10 @@ def test_top_visitors():
     assert cadence.top_visitors([7], 3, 7) == [7]
 
 
-def test_periods_starting():
-    assert cadence.periods_starting(D(2026, 2, 1)) == [('monthly', D(2026, 2, 1))]
-    assert cadence.periods_starting(D(2026, 4, 1)) == [('monthly', D(2026, 4, 1)), ('quarterly', D(2026, 4, 1))]
-    assert cadence.periods_starting(D(2026, 1, 1))[1] == ('quarterly', D(2026, 1, 1))
-    assert cadence.periods_starting(D(2026, 4, 2)) == []
+def test_periods_under_way():
+    assert cadence.periods_under_way(D(2026, 2, 1)) == [('monthly', D(2026, 2, 1)), ('quarterly', D(2026, 1, 1))]
+    assert cadence.periods_under_way(D(2026, 5, 17)) == [('monthly', D(2026, 5, 1)), ('quarterly', D(2026, 4, 1))]
+    assert cadence.periods_under_way(D(2026, 12, 31)) == [('monthly', D(2026, 12, 1)), ('quarterly', D(2026, 10, 1))]
 
 
 def test_period_bounds():
@@ -118,28 +124,6 @@ def test_period_bounds():
     assert cadence.period_end(D(2026, 12, 1), 'monthly') == D(2026, 12, 31)
     with pytest.raises(ValueError):
         cadence.period_start(TODAY, 'weekly')
-
-
-def test_periods_to_plan():
-    # first run: only the periods starting that day
-    assert cadence.periods_to_plan(D(2026, 5, 17)) == []
-    assert cadence.periods_to_plan(D(2026, 5, 1)) == [('monthly', D(2026, 5, 1))]
-    # daily runs: only on period starts
-    assert cadence.periods_to_plan(D(2026, 5, 17), D(2026, 5, 16)) == []
-    assert cadence.periods_to_plan(D(2026, 6, 1), D(2026, 5, 31)) == [('monthly', D(2026, 6, 1))]
-    assert cadence.periods_to_plan(D(2026, 7, 1), D(2026, 6, 30)) == [
-        ('monthly', D(2026, 7, 1)), ('quarterly', D(2026, 7, 1))]
-    # a second run the same day acts on the same periods (the caller creates each once)
-    assert cadence.periods_to_plan(D(2026, 7, 1), D(2026, 7, 1)) == [
-        ('monthly', D(2026, 7, 1)), ('quarterly', D(2026, 7, 1))]
-    assert cadence.periods_to_plan(D(2026, 7, 2), D(2026, 7, 2)) == []
-    # missed days are caught up, periods already over are not
-    assert cadence.periods_to_plan(D(2026, 7, 3), D(2026, 6, 29)) == [
-        ('monthly', D(2026, 7, 1)), ('quarterly', D(2026, 7, 1))]
-    assert cadence.periods_to_plan(D(2027, 1, 5), D(2026, 11, 20)) == [
-        ('monthly', D(2027, 1, 1)), ('quarterly', D(2027, 1, 1))]
-    assert cadence.periods_to_plan(D(2026, 5, 20), D(2026, 3, 20)) == [
-        ('quarterly', D(2026, 4, 1)), ('monthly', D(2026, 5, 1))]
 
 
 @pytest.mark.parametrize("tier, monthly, quarterly", [
@@ -164,3 +148,8 @@ def test_expected_visits():
     assert cadence.expected_visits(30, 10) == 3.0
     assert cadence.expected_visits(31, 15) == 2.07
     assert cadence.expected_visits(30, 0) == 0.0
+
+
+def test_visit_time_is_an_hour_of_the_day():
+    assert cadence.valid_time(0) and cadence.valid_time(None) and cadence.valid_time(23.99)
+    assert not cadence.valid_time(24) and not cadence.valid_time(-1)

@@ -63,10 +63,10 @@ class CustmgmtSurveyPlan(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _custmgmt_survey_rows(self, company):
+    def _custmgmt_survey_rows(self, company, periods):
         """One grouped query: the active customers tiered in ``company`` with
-        their salesperson, team leader and the survey periods already planned:
-        ``[(partner_id, tier, user_id, leader_id, {(kind, period_start)})]``."""
+        their salesperson, team leader and which of ``periods`` are already
+        planned: ``[(partner_id, tier, user_id, leader_id, {(kind, period_start)})]``."""
         key = str(company.id)
         self.env['res.partner'].flush_model(['customer_tier', 'user_id', 'active', 'parent_id'])
         self.env['res.users'].flush_model(['sale_team_id'])
@@ -78,71 +78,71 @@ class CustmgmtSurveyPlan(models.Model):
                    partner.customer_tier ->> %(key)s,
                    partner.user_id,
                    team.user_id,
-                   ARRAY_REMOVE(ARRAY_AGG(plan.kind || ':' || plan.period_start), NULL)
+                   ARRAY_REMOVE(ARRAY_AGG(plan.kind), NULL),
+                   ARRAY_REMOVE(ARRAY_AGG(plan.period_start), NULL)
               FROM res_partner partner
          LEFT JOIN res_users salesperson ON salesperson.id = partner.user_id
          LEFT JOIN crm_team team ON team.id = salesperson.sale_team_id AND team.active
          LEFT JOIN custmgmt_survey_plan plan ON plan.partner_id = partner.id AND plan.company_id = %(company)s
+                                            AND plan.period_start = ANY(%(starts)s)
              WHERE partner.customer_tier ->> %(key)s IS NOT NULL AND partner.active AND partner.parent_id IS NULL
           GROUP BY partner.id, team.user_id
           ORDER BY partner.id
             """,
-            key=key, company=company.id,
+            key=key, company=company.id, starts=sorted({start for _kind, start in periods}),
         ))
-        return [(pid, tier, user_id, leader_id, set(planned)) for pid, tier, user_id, leader_id, planned in rows]
+        return [(pid, tier, user_id, leader_id, set(zip(kinds, starts)))
+                for pid, tier, user_id, leader_id, kinds, starts in rows]
 
     @api.model
     def _custmgmt_plan_surveys(self, company, today=None, auto_commit=False):
-        """Plan the surveys of the periods starting on ``today`` (or since the
-        last run) in ``company``: a plan and an activity on the customer for its
-        surveyor. Once per customer and period whatever the number of runs.
-        Returns the number of surveys planned."""
+        """Plan the surveys of the periods under way on ``today`` (the month,
+        and the quarter) in ``company``: a plan and an activity on the customer
+        for its surveyor. Once per customer and period whatever the number of
+        runs; a customer tiered mid-period is planned by the next run. Returns
+        the number of surveys planned."""
         company = company.sudo()
         today = today or fields.Date.context_today(company)
-        periods = cadence.periods_to_plan(today, company.custmgmt_survey_last_run or None)
+        periods = cadence.periods_under_way(today)
         vals_list = []
-        if periods:
-            for partner_id, tier, user_id, leader_id, planned in self._custmgmt_survey_rows(company):
-                for kind, start in periods:
-                    if not cadence.survey_applies(tier, kind) or f'{kind}:{start}' in planned:
-                        continue
-                    # monthly: the salesperson; quarterly: the team leader (mid-level manager)
-                    surveyor = user_id if kind == 'monthly' else (leader_id or user_id)
-                    vals_list.append({
-                        'partner_id': partner_id, 'company_id': company.id, 'kind': kind,
-                        'period_start': start, 'deadline': cadence.period_end(start, kind),
-                        'customer_tier': tier, 'user_id': surveyor,
-                    })
+        for partner_id, tier, user_id, leader_id, planned in self._custmgmt_survey_rows(company, periods):
+            for kind, start in periods:
+                if not cadence.survey_applies(tier, kind) or (kind, start) in planned:
+                    continue
+                # monthly: the salesperson; quarterly: the team leader (mid-level manager)
+                surveyor = user_id if kind == 'monthly' else (leader_id or user_id)
+                vals_list.append({
+                    'partner_id': partner_id, 'company_id': company.id, 'kind': kind,
+                    'period_start': start, 'deadline': cadence.period_end(start, kind),
+                    'customer_tier': tier, 'user_id': surveyor,
+                })
         Plan = self.sudo().with_company(company)
+        # the activity type's name (translated) tells what to do: no summary
+        # written in the language of whoever runs the schedule
         Activity = self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True)
         types = {kind: self.env.ref(xmlid) for kind, xmlid in ACTIVITY_TYPES.items()}
         model_id = self.env['ir.model']._get_id('res.partner')
-        summaries = {'monthly': _("Monthly phone survey (customer opinion form)"),
-                     'quarterly': _("Quarterly customer survey (customer opinion form)")}
         done = 0
         for chunk in split_every(PLAN_BATCH, vals_list, list):
-            plans = Plan.create(chunk)
             # one create per kind: the same person may survey a customer monthly and quarterly,
             # and the activities subscribe their users in one batch per create
             for kind in ACTIVITY_TYPES:
-                with_user = plans.filtered(lambda plan: plan.user_id and plan.kind == kind)
+                with_user = [vals for vals in chunk if vals['user_id'] and vals['kind'] == kind]
                 activities = Activity.create([{
                     'res_model_id': model_id,
-                    'res_id': plan.partner_id.id,
-                    'user_id': plan.user_id.id,
+                    'res_id': vals['partner_id'],
+                    'user_id': vals['user_id'],
                     'activity_type_id': types[kind].id,
-                    'date_deadline': plan.deadline,
-                    'summary': summaries[kind],
-                } for plan in with_user])
-                for plan, activity in zip(with_user, activities):
-                    plan.activity_id = activity
-            done += len(plans)
+                    'date_deadline': vals['deadline'],
+                } for vals in with_user])
+                for vals, activity in zip(with_user, activities):
+                    vals['activity_id'] = activity.id
+            Plan.create(chunk)
+            done += len(chunk)
             if auto_commit:
                 self.env.cr.commit()
                 self.env.invalidate_all()
             self.env['ir.cron']._notify_progress(done=done, remaining=len(vals_list) - done)
-        if company.custmgmt_survey_last_run != today:
-            company.custmgmt_survey_last_run = max(today, company.custmgmt_survey_last_run or today)
         return done
 
     @api.model
@@ -166,8 +166,10 @@ class CustmgmtSurveyPlan(models.Model):
             ('company_id', '=', answer.custmgmt_company_id.id),
             ('state', '=', 'planned'), ('period_start', '<=', day), ('deadline', '>=', day),
         ])
-        mine = plans.filtered(lambda plan: plan.user_id == answer.create_uid)
-        fulfilled = mine or plans.filtered(lambda plan: plan.kind == 'monthly')[:1]
+        # one plan per answer: the answering user's own (monthly first), else the monthly one
+        mine = plans.filtered(lambda plan: plan.user_id == answer.create_uid).sorted(
+            lambda plan: plan.kind != 'monthly')
+        fulfilled = mine[:1] or plans.filtered(lambda plan: plan.kind == 'monthly')[:1]
         if fulfilled:
             fulfilled.write({'state': 'done', 'user_input_id': answer.id})
             fulfilled.activity_id.action_feedback(

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import cadence
@@ -29,7 +29,7 @@ ACTIVITY_TYPES = {
 # what the visit schedule needs to know of one customer in one company
 CadenceRow = namedtuple(
     'CadenceRow', 'partner_id tier user_id leader_id weekday visit_time opt_out '
-                  'last_routine last_top planned_routine planned_top visit_count')
+                  'last_routine last_top planned_routine planned_top visit_count since')
 
 
 class CustmgmtVisit(models.Model):
@@ -121,6 +121,16 @@ class CustmgmtVisit(models.Model):
             self.visit_time = partner.custmgmt_visit_time
 
     # ------------------------------------------------------------
+    # CONSTRAINT METHODS
+    # ------------------------------------------------------------
+
+    @api.constrains('visit_time')
+    def _check_visit_time(self):
+        for visit in self:
+            if not cadence.valid_time(visit.visit_time):
+                raise ValidationError(_("The visit time is an hour of the day, from 00:00 to 23:59."))
+
+    # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
 
@@ -195,6 +205,7 @@ class CustmgmtVisit(models.Model):
         self.env['res.users'].flush_model(['sale_team_id'])
         self.env['crm.team'].flush_model(['user_id', 'active'])
         self.flush_model(['partner_id', 'company_id', 'date', 'state', 'kind'])
+        self.env['custmgmt.tier.history'].flush_model(['partner_id', 'company_id', 'date', 'new_tier'])
         if partner_ids is None:
             where = SQL("partner.customer_tier ->> %s IS NOT NULL AND partner.active AND partner.parent_id IS NULL",
                         key)
@@ -216,7 +227,8 @@ class CustmgmtVisit(models.Model):
                    visits.last_top,
                    COALESCE(visits.planned_routine, FALSE),
                    COALESCE(visits.planned_top, FALSE),
-                   COALESCE(visits.visit_count, 0)
+                   COALESCE(visits.visit_count, 0),
+                   tiered.since
               FROM res_partner partner
          LEFT JOIN res_users salesperson ON salesperson.id = partner.user_id
          LEFT JOIN crm_team team ON team.id = salesperson.sale_team_id AND team.active
@@ -224,13 +236,19 @@ class CustmgmtVisit(models.Model):
                 SELECT partner_id,
                        MAX(date) FILTER (WHERE state = 'done' AND kind != 'top_management') AS last_routine,
                        MAX(date) FILTER (WHERE state = 'done' AND kind = 'top_management') AS last_top,
-                       BOOL_OR(state = 'planned' AND kind != 'top_management') AS planned_routine,
+                       BOOL_OR(state = 'planned' AND kind = 'routine') AS planned_routine,
                        BOOL_OR(state = 'planned' AND kind = 'top_management') AS planned_top,
                        COUNT(*) AS visit_count
                   FROM custmgmt_visit
                  WHERE company_id = %(company)s AND %(visit_where)s
               GROUP BY partner_id
               ) visits ON visits.partner_id = partner.id
+         LEFT JOIN (
+                SELECT partner_id, MIN(date) AS since
+                  FROM custmgmt_tier_history
+                 WHERE company_id = %(company)s AND new_tier IS NOT NULL AND %(visit_where)s
+              GROUP BY partner_id
+              ) tiered ON tiered.partner_id = partner.id
              WHERE %(where)s
           ORDER BY partner.id
             """,
@@ -247,10 +265,10 @@ class CustmgmtVisit(models.Model):
         customer; None where there is no cadence (no tier, opted out, not A)."""
         if not row.tier or row.opt_out:
             return None, None
-        due = cadence.next_due(row.last_routine, policy['intervals'].get(row.tier), today, row.weekday)
+        due = cadence.next_due(row.last_routine, policy['intervals'].get(row.tier), today, row.weekday, row.since)
         top_due = None
         if row.tier == 'a':
-            top_due = cadence.next_due(row.last_top, policy['top_interval'], today, row.weekday)
+            top_due = cadence.next_due(row.last_top, policy['top_interval'], today, row.weekday, row.since)
         return due, top_due
 
     @api.model

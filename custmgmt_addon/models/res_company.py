@@ -602,7 +602,6 @@ class ResCompany(models.Model):
     custmgmt_survey_id = fields.Many2one(
         'survey.survey', string="Customer Opinion Survey", domain=[('custmgmt_opinion', '=', True)],
         help="The customer opinion form (客户意见调查表) filled in by the monthly and quarterly surveys.")
-    custmgmt_survey_last_run = fields.Date(string="Surveys Last Planned", readonly=True)
 
     @api.constrains('custmgmt_visit_days_a', 'custmgmt_visit_days_b', 'custmgmt_visit_days_c',
                     'custmgmt_top_visit_days')

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
 from ..rules import archive as archive_rules
+from ..rules import cadence as cadence_rules
 from ..rules import credit as credit_rules
 from ..rules import tiers as tier_rules
 
@@ -212,6 +213,12 @@ class ResPartner(models.Model):
                 raise ValidationError(_(
                     "The statement day of %(customer)s must be a day of the month from 1 to 31, not %(day)s.",
                     customer=partner.display_name, day=partner.statement_day))
+
+    @api.constrains('custmgmt_visit_time')
+    def _check_custmgmt_visit_time(self):
+        for partner in self:
+            if not cadence_rules.valid_time(partner.custmgmt_visit_time):
+                raise ValidationError(_("The visit time is an hour of the day, from 00:00 to 23:59."))
 
     @api.constrains('tier_locked', 'tier_lock_reason')
     def _check_tier_lock_reason(self):

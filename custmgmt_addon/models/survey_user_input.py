@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..rules import cadence
@@ -31,13 +31,14 @@ class SurveyUserInput(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
-    @api.depends('partner_id')
+    @api.depends('partner_id', 'survey_id.custmgmt_opinion')
     def _compute_custmgmt_partner_id(self):
         for answer in self:
             partner = answer.partner_id
-            # an employee answering on the customer's behalf is not the customer
-            if not answer.custmgmt_partner_id and partner and not partner.sudo().user_ids.filtered(
-                    lambda user: not user.share):
+            # only the customer opinion form speaks for a customer; an employee
+            # answering on the customer's behalf is not the customer
+            if not answer.custmgmt_partner_id and partner and answer.survey_id.custmgmt_opinion \
+                    and not partner.sudo().user_ids.filtered(lambda user: not user.share):
                 answer.custmgmt_partner_id = partner.commercial_partner_id
             else:
                 answer.custmgmt_partner_id = answer.custmgmt_partner_id
@@ -59,7 +60,8 @@ class SurveyUserInput(models.Model):
 
     def _mark_done(self):
         res = super()._mark_done()
-        self.filtered('custmgmt_partner_id')._custmgmt_after_done()
+        self.filtered(lambda answer: answer.custmgmt_partner_id and answer.survey_id.custmgmt_opinion)\
+            ._custmgmt_after_done()
         return res
 
     def _custmgmt_after_done(self):
@@ -112,11 +114,29 @@ class SurveyUserInput(models.Model):
         return {pid: (float(latest), float(average or 0.0), count) for pid, latest, average, count in rows}
 
     @api.model
+    def _custmgmt_check_surveyor(self, customer, company):
+        """Only the people who survey a customer record its opinion: its
+        salesperson, its archive owner, the salesperson's team leader, the
+        surveyor of one of its survey plans, or a Manager."""
+        user = self.env.user
+        if self.env.su or user.has_group('custmgmt_addon.group_custmgmt_manager'):
+            return
+        customer = customer.sudo()
+        surveyors = customer.user_id | customer.archive_user_id | customer.user_id.sale_team_id.user_id
+        if user in surveyors or self.env['custmgmt.survey.plan'].sudo().search_count([
+                ('partner_id', '=', customer.id), ('company_id', '=', company.id), ('user_id', '=', user.id)],
+                limit=1):
+            return
+        raise AccessError(_("Only the salesperson, the archive owner or the sales team leader of %(customer)s "
+                            "records its opinion.", customer=customer.display_name))
+
+    @api.model
     def _custmgmt_start_for(self, customer):
         """Create an answer about ``customer`` for the current user to fill in
         the survey's own form (on the phone), and open that form."""
         customer.ensure_one()
         company = self.env.company
+        self._custmgmt_check_surveyor(customer.commercial_partner_id, company)
         survey = company._custmgmt_opinion_survey()
         if not survey:
             raise UserError(_("Choose the customer opinion survey in the Customer Management settings."))

@@ -16,7 +16,7 @@ class CustmgmtServiceReport(models.Model):
     _order = 'month desc, company_id, partner_id'
     _rec_name = 'partner_id'
     _depends = {
-        'res.partner': ['customer_tier', 'user_id', 'parent_id', 'custmgmt_visit_opt_out'],
+        'res.partner': ['customer_tier', 'user_id', 'parent_id', 'active', 'custmgmt_visit_opt_out'],
         'res.users': ['sale_team_id'],
         'res.company': ['custmgmt_visit_days_a', 'custmgmt_visit_days_b', 'custmgmt_visit_days_c',
                         'custmgmt_top_visit_days'],
@@ -69,7 +69,7 @@ class CustmgmtServiceReport(models.Model):
                   JOIN res_company company ON partner.customer_tier ? company.id::text
              LEFT JOIN res_users salesperson ON salesperson.id = partner.user_id
                  WHERE partner.customer_tier ->> company.id::text IS NOT NULL
-                   AND partner.parent_id IS NULL
+                   AND partner.parent_id IS NULL AND partner.active
             ), visits AS (
                 SELECT partner_id, company_id, DATE_TRUNC('month', date)::date AS month,
                        COUNT(*) FILTER (WHERE state = 'done' AND kind != 'top_management') AS done,

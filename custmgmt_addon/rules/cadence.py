@@ -41,11 +41,12 @@ def weekday_on_or_before(day, weekday):
     return day - datetime.timedelta(days=(day.weekday() - weekday) % 7)
 
 
-def next_due(last_done, interval_days, today, weekday=None):
+def next_due(last_done, interval_days, today, weekday=None, since=None):
     """Date the next visit is due.
 
-    - never visited: due now, that is on the first preferred weekday from
-      ``today`` on;
+    - never visited: due on the first preferred weekday from ``since`` on
+      (the day the customer was first tiered), or from ``today`` when that is
+      not known;
     - otherwise ``last_done + interval_days``, brought back to the last
       preferred weekday on or before that date, so that the interval is never
       exceeded (an interval of 10 days with a fixed weekday means a weekly
@@ -61,12 +62,17 @@ def next_due(last_done, interval_days, today, weekday=None):
     if not interval_days or interval_days <= 0:
         return None
     if last_done is None:
-        return weekday_on_or_after(today, weekday)
+        return weekday_on_or_after(since or today, weekday)
     target = last_done + datetime.timedelta(days=interval_days)
     due = weekday_on_or_before(target, weekday)
     if due <= last_done:
         due = weekday_on_or_after(last_done + _DAY, weekday)
     return due
+
+
+def valid_time(hours):
+    """A visit time is an hour of the day: 0 (midnight) up to, not including, 24."""
+    return 0 <= (hours or 0.0) < 24
 
 
 def is_overdue(due, today):
@@ -132,36 +138,13 @@ def period_end(start, kind):
     return datetime.date(index // 12, index % 12 + 1, 1) - _DAY
 
 
-def periods_starting(day):
-    """The survey periods that start on ``day``: ``[(kind, start), ...]``, the
-    month on every 1st, the quarter too on 1 January, April, July, October."""
-    periods = []
-    if day.day == 1:
-        periods.append(('monthly', day))
-        if day.month in (1, 4, 7, 10):
-            periods.append(('quarterly', day))
-    return periods
-
-
-def periods_to_plan(today, last_run=None):
-    """The survey periods a run on ``today`` acts on.
-
-    The periods that start on ``today``; when the last run was earlier than
-    yesterday, also those that started since and are still under way (a day
-    missed by the scheduler is caught up, a period already over is not). A
-    first run (``last_run`` None), or a run on or before the last one, acts
-    only on the periods starting that very day.
-    """
-    if last_run is None or last_run >= today:
-        return periods_starting(today)
-    periods = []
-    month = period_start(last_run, 'monthly')
-    while True:
-        month = period_end(month, 'monthly') + _DAY
-        if month > today:
-            break
-        periods += [(kind, start) for kind, start in periods_starting(month) if period_end(start, kind) >= today]
-    return periods
+def periods_under_way(day):
+    """The survey periods under way on ``day``: ``[(kind, start), ...]``, the
+    month and the quarter that contain it. A run plans each of them once per
+    customer (the caller keeps one plan per customer, kind and period), so a
+    day missed by the scheduler, a first run in mid-month or a customer tiered
+    mid-period is caught up, and a period already over never is."""
+    return [(kind, period_start(day, kind)) for kind in SURVEY_TIERS]
 
 
 def survey_applies(tier, kind):

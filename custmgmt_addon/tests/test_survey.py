@@ -3,6 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -54,10 +55,10 @@ class TestSurveyPlans(ServiceCommon):
     # ------------------------------------------------------------------
 
     def test_monthly_and_quarterly_per_tier(self):
-        self.assertEqual(self._run('2026-02-01'), 5)
+        self.assertEqual(self._run('2026-02-01'), 8, "February, and the first quarter under way")
         monthly = self._plans('monthly')
         self.assertEqual(monthly.partner_id, self.tiered, "every active tiered customer, each month")
-        self.assertFalse(self._plans('quarterly'), "February starts no quarter")
+        self.assertEqual(self._plans('quarterly').mapped('period_start'), [date(2026, 1, 1)] * 3)
         self.assertEqual(monthly.filtered(lambda p: p.partner_id == self.cust_a).user_id, self.salesman)
         self.assertEqual(monthly.filtered(lambda p: p.partner_id == self.cust_other).user_id, self.other)
         self.assertEqual(set(monthly.mapped('deadline')), {date(2026, 2, 28)})
@@ -68,12 +69,12 @@ class TestSurveyPlans(ServiceCommon):
         # once per customer and period, whatever the number of runs
         self.assertEqual(self._run('2026-02-01'), 0)
         self.assertEqual(self._run('2026-02-15'), 0)
-        self.assertEqual(len(self._plans()), 5)
+        self.assertEqual(len(self._plans()), 8)
 
         self.assertEqual(self._run('2026-04-01'), 8)
         april = self._plans('monthly', period_start=date(2026, 4, 1))
         self.assertEqual(april.partner_id, self.tiered)
-        quarterly = self._plans('quarterly')
+        quarterly = self._plans('quarterly', period_start=date(2026, 4, 1))
         self.assertEqual(quarterly.partner_id, self.cust_a | self.cust_b | self.opted_out, "A and B only")
         self.assertEqual(quarterly.user_id, self.leader, "by the sales team leader")
         self.assertEqual(set(quarterly.mapped('deadline')), {date(2026, 6, 30)})
@@ -83,9 +84,16 @@ class TestSurveyPlans(ServiceCommon):
         self.assertEqual(self._run('2026-04-02'), 0)
 
     def test_missed_period_start_is_caught_up(self):
-        self._run('2026-06-30')
+        self.assertEqual(self._run('2026-06-30'), 8, "a first run mid-period plans the month and quarter under way")
         self.assertEqual(self._run('2026-07-03'), 8, "1 July was missed: July and Q3 are planned on the 3rd")
-        self.assertEqual(set(self._plans().mapped('period_start')), {date(2026, 7, 1)})
+        self.assertEqual(len(self._plans(period_start=date(2026, 7, 1))), 8)
+        self.assertEqual(self._run('2026-07-04'), 0)
+
+    def test_customer_tiered_mid_period_is_planned_by_the_next_run(self):
+        self._run('2026-07-01')
+        late = self._tiered_customer("Late Key Co", 'b', user_id=self.salesman.id)
+        self.assertEqual(self._run('2026-07-02'), 2)
+        self.assertEqual(set(self._plans(partner_id=late.id).mapped('kind')), {'monthly', 'quarterly'})
 
     def test_quarterly_without_team_leader_goes_to_the_salesperson(self):
         lone = self._tiered_customer("Lone Key Co", 'b', user_id=self.other.id)
@@ -163,6 +171,37 @@ class TestSurveyPlans(ServiceCommon):
         # no team: the salesperson follows up
         self._answer(self.cust_other, (1, 1, 1, 1, 1, 1), user=self.other)
         self.assertEqual(self._follow_ups(self.cust_other).user_id, self.other)
+
+    def test_only_the_opinion_form_speaks_for_the_customer(self):
+        self._run('2026-02-01')
+        other_survey = self.env['survey.survey'].create({'title': 'Event feedback', 'access_mode': 'public'})
+        contact = self.env['res.partner'].create({'name': 'Zhao Buyer', 'parent_id': self.cust_c.id})
+        answer = other_survey._create_answer(partner=contact, check_attempts=False)
+        answer._mark_done()
+        self.assertFalse(answer.custmgmt_partner_id)
+        self.assertEqual(self._plans('monthly', partner_id=self.cust_c.id).state, 'planned')
+        self.assertEqual(self.survey.scoring_type, 'no_scoring', "an opinion is not a test the customer fails")
+
+    def test_only_the_customers_surveyors_record_its_opinion(self):
+        self._run('2026-04-01')
+        with self.assertRaises(AccessError):
+            self.cust_b.with_user(self.other).action_custmgmt_record_survey()
+        self.assertFalse(self.env['survey.user_input'].sudo().search([('custmgmt_partner_id', '=', self.cust_b.id)]))
+        for user in (self.salesman, self.leader, self.manager):
+            self.assertIn('answer_token=', self.cust_b.with_user(user).action_custmgmt_record_survey()['url'])
+
+    def test_survey_officer_of_another_company_does_not_read_the_opinion(self):
+        answer = self._answer(self.cust_b, HIGH)
+        company_2 = self.setup_other_company()['company']
+        officer = new_test_user(self.env, login='cm_officer_2', name='Olly Officer',
+                                groups='base.group_user,survey.group_survey_manager',
+                                company_id=company_2.id, company_ids=[Command.set(company_2.ids)])
+        local = new_test_user(self.env, login='cm_officer_1', name='Ling Officer',
+                              groups='base.group_user,survey.group_survey_manager',
+                              company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        Answer = self.env['survey.user_input']
+        self.assertFalse(Answer.with_user(officer).search([('id', '=', answer.id)]))
+        self.assertEqual(Answer.with_user(local).search([('id', '=', answer.id)]), answer)
 
     def test_customer_answering_online_is_linked(self):
         contact = self.env['res.partner'].create({'name': 'Wang Buyer', 'parent_id': self.cust_c.id,

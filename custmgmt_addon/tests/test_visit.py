@@ -188,6 +188,32 @@ class TestVisitSchedule(ServiceCommon):
         self.assertEqual(self.env['mail.activity'].search_count([]), activities)
         self.assertEqual(created, len(self.env['custmgmt.visit'].search([('is_scheduled', '=', True)])))
 
+    def test_never_visited_is_due_from_the_day_it_was_tiered(self):
+        self.env['custmgmt.tier.history'].sudo().create({
+            'partner_id': self.cust_b.id, 'company_id': self.company.id, 'old_tier': False, 'new_tier': 'b',
+            'date': '2026-10-01', 'reason': 'recompute'})
+        b = self.cust_b.with_company(self.company)
+        self.assertEqual(b.custmgmt_next_visit_date, date(2026, 10, 7), "its first Wednesday after being tiered")
+        self.assertTrue(b.custmgmt_visit_overdue)
+        self.assertIn(self.cust_b, self.env['res.partner'].with_company(self.company).search(
+            [('custmgmt_visit_overdue', '=', True)]))
+        self._plan()
+        self.assertEqual(self._planned(self.cust_b).date, date(2026, 11, 25), "planned on its next Wednesday")
+
+    def test_other_planned_visits_do_not_hold_the_routine_one(self):
+        self._visit(self.cust_c, '2027-02-01', state='planned', kind='collection')
+        self._plan()
+        self.assertEqual(self._planned(self.cust_c).date, TODAY)
+        self.assertEqual(self._planned(self.cust_c, kind='collection').date, date(2027, 2, 1))
+
+    def test_visit_time_is_an_hour_of_the_day(self):
+        with self.assertRaises(ValidationError):  # Odoo's: in a savepoint, rolled back as the request would be
+            self.cust_a.with_user(self.salesman).custmgmt_visit_time = 25
+        self.cust_a.invalidate_recordset()
+        self.assertEqual(self.cust_a.custmgmt_visit_time, 9.5, "the refused value is not saved")
+        with self.assertRaisesRegex(ValidationError, "hour of the day"):
+            self._visit(self.cust_b, '2026-11-25', state='planned', visit_time=-1)
+
     def test_cron_waits_for_the_horizon(self):
         self._visit(self.cust_c, '2026-11-10')  # due 10 Dec: beyond 7 days
         self._visit(self.cust_b, '2026-11-18')  # due 2 Dec: 8 days ahead
