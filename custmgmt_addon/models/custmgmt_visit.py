@@ -142,7 +142,16 @@ class CustmgmtVisit(models.Model):
     def write(self, vals):
         if vals.get('state') in ('planned', 'cancelled') and any(visit.state == 'done' for visit in self):
             raise UserError(_("A done visit keeps its report: it cannot be cancelled or planned again."))
-        return super().write(vals)
+        res = super().write(vals)
+        if 'date' in vals or 'visit_time' in vals:
+            # a planned visit moved: its activities and its meeting move with it
+            planned = self.filtered(lambda visit: visit.state == 'planned')
+            if 'date' in vals:
+                planned.sudo().activity_ids.write({'date_deadline': vals['date']})
+            for visit in planned.filtered('event_id'):
+                start = visit._custmgmt_meeting_start()
+                visit.event_id.sudo().write({'start': start, 'stop': start + timedelta(hours=1)})
+        return res
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -160,18 +169,25 @@ class CustmgmtVisit(models.Model):
     def action_cancel(self):
         self.filtered(lambda v: v.state == 'planned').write({'state': 'cancelled'})
         self.sudo().activity_ids.unlink()
+        self.event_id.sudo().write({'active': False})  # out of the visitors' calendars
 
     def action_plan_again(self):
         self.filtered(lambda v: v.state == 'cancelled').write({'state': 'planned'})
+
+    def _custmgmt_meeting_start(self):
+        """UTC start of the visit's meeting: its date at its time (9:00 when
+        none) in the responsible's timezone."""
+        self.ensure_one()
+        tz = pytz.timezone(self.user_id.tz or self.env.user.tz or 'UTC')
+        start = tz.localize(datetime.combine(self.date, time()) + timedelta(hours=self.visit_time or 9.0))
+        return start.astimezone(pytz.utc).replace(tzinfo=None)
 
     def action_schedule_meeting(self):
         """Put the visit in the visitors' calendars (a calendar.event linked to
         the visit) and open it."""
         self.ensure_one()
         if not self.event_id:
-            tz = pytz.timezone(self.user_id.tz or self.env.user.tz or 'UTC')
-            start = tz.localize(datetime.combine(self.date, time()) + timedelta(hours=self.visit_time or 9.0))
-            start = start.astimezone(pytz.utc).replace(tzinfo=None)
+            start = self._custmgmt_meeting_start()
             self.event_id = self.env['calendar.event'].create({
                 'name': self.display_name,
                 'start': start,

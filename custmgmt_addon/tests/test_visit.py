@@ -214,6 +214,18 @@ class TestVisitSchedule(ServiceCommon):
         with self.assertRaisesRegex(ValidationError, "hour of the day"):
             self._visit(self.cust_b, '2026-11-25', state='planned', visit_time=-1)
 
+    def test_moved_or_cancelled_visit_takes_its_activities_and_meeting_along(self):
+        self._plan()
+        visit = self._planned(self.cust_b).with_user(self.salesman)
+        visit.action_schedule_meeting()
+        event = visit.event_id
+        visit.date = '2026-12-02'
+        self.assertEqual(set(self._activities(visit).mapped('date_deadline')), {date(2026, 12, 2)})
+        self.assertEqual(event.start.date(), date(2026, 12, 2))
+        visit.action_cancel()
+        self.assertFalse(self._activities(visit))
+        self.assertFalse(event.active, "no longer in the visitors' calendars")
+
     def test_cron_waits_for_the_horizon(self):
         self._visit(self.cust_c, '2026-11-10')  # due 10 Dec: beyond 7 days
         self._visit(self.cust_b, '2026-11-18')  # due 2 Dec: 8 days ahead
