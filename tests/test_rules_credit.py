@@ -54,3 +54,10 @@ def test_dunning_without_a_previous_date_steps_at_once():
     today = datetime.date(2026, 11, 24)
     assert credit.next_dunning_level(2, None, today, 15) == 3
     assert credit.next_dunning_level(2, today, today, 15) == 2
+
+
+def test_policy_thresholds():
+    assert credit.policy_is_valid(60, 90, 15, 10000)
+    assert credit.policy_is_valid(1, 1, 1, 0)
+    assert not credit.policy_is_valid(60, 90, 0, 10000)
+    assert not credit.policy_is_valid(60, 90, 15, -1)

@@ -1,5 +1,3 @@
-import threading
-
 from odoo import _, api, fields, models
 from odoo.tools import SQL, split_every
 
@@ -148,14 +146,7 @@ class CustmgmtSurveyPlan(models.Model):
     @api.model
     def _cron_plan_surveys(self, today=None):
         """Scheduled action: plan the monthly and quarterly surveys in every company."""
-        auto_commit = not getattr(threading.current_thread(), 'testing', False)
-        done = 0
-        for company in self.env['res.company'].sudo().search([]):
-            done += self._custmgmt_plan_surveys(company, today=today, auto_commit=auto_commit)
-            if auto_commit:
-                self.env.cr.commit()
-        self.env['ir.cron']._notify_progress(done=done, remaining=0)
-        return done
+        return self.env['res.company']._custmgmt_run_each_company(self._custmgmt_plan_surveys, today=today)
 
     def _custmgmt_fulfil(self, answer):
         """Mark the open plans of ``answer``'s customer that it fulfils: those

@@ -1,5 +1,4 @@
 import logging
-import threading
 from collections import namedtuple
 from datetime import datetime, time, timedelta
 
@@ -159,11 +158,10 @@ class CustmgmtVisit(models.Model):
 
     def action_done(self):
         today = fields.Date.context_today(self)
-        for visit in self.filtered(lambda v: v.state == 'planned'):
-            vals = {'state': 'done'}
-            if visit.date > today:  # done earlier than planned: it happened today
-                vals['date'] = today
-            visit.write(vals)
+        planned = self.filtered(lambda v: v.state == 'planned')
+        early = planned.filtered(lambda v: v.date > today)  # done earlier than planned: it happened today
+        early.write({'state': 'done', 'date': today})
+        (planned - early).write({'state': 'done'})
         self.sudo().activity_ids.action_feedback(feedback=_("Visit done."))
 
     def action_cancel(self):
@@ -363,10 +361,5 @@ class CustmgmtVisit(models.Model):
     @api.model
     def _cron_plan_visits(self, today=None):
         """Scheduled action: plan the visits due within the horizon in every company."""
-        auto_commit = not getattr(threading.current_thread(), 'testing', False)
-        done = 0
-        for company in self.env['res.company'].sudo().search([]):
-            done += self._custmgmt_plan_visits(company, today=today, auto_commit=auto_commit)
-        self.env['ir.cron']._notify_progress(done=done, remaining=0)
-        return done
+        return self.env['res.company']._custmgmt_run_each_company(self._custmgmt_plan_visits, today=today)
 

@@ -354,8 +354,9 @@ class ResCompany(models.Model):
                     'custmgmt_dunning_interval_days')
     def _check_custmgmt_credit_policy(self):
         for company in self:
-            if min(company.custmgmt_long_overdue_days, company.custmgmt_hold_overdue_days,
-                   company.custmgmt_dunning_interval_days) < 1 or company.custmgmt_large_overdue_amount < 0:
+            if not credit_rules.policy_is_valid(
+                    company.custmgmt_long_overdue_days, company.custmgmt_hold_overdue_days,
+                    company.custmgmt_dunning_interval_days, company.custmgmt_large_overdue_amount):
                 raise ValidationError(_("Day thresholds must be at least 1 and the large amount not negative."))
 
     def _custmgmt_overdue_customers(self, today):
@@ -610,6 +611,20 @@ class ResCompany(models.Model):
             if min(company.custmgmt_visit_days_a, company.custmgmt_visit_days_b, company.custmgmt_visit_days_c,
                    company.custmgmt_top_visit_days) < 0:
                 raise ValidationError(_("Visit intervals are days: 0 or more (0 for no visits)."))
+
+    @api.model
+    def _custmgmt_run_each_company(self, run, **kwargs):
+        """A daily service action over every company: ``run(company,
+        auto_commit=..., **kwargs)`` returns how many records it made; each
+        company is committed outside tests. Returns the total."""
+        auto_commit = not getattr(threading.current_thread(), 'testing', False)
+        done = 0
+        for company in self.sudo().search([]):
+            done += run(company, auto_commit=auto_commit, **kwargs)
+            if auto_commit:
+                self.env.cr.commit()
+        self.env['ir.cron']._notify_progress(done=done, remaining=0)
+        return done
 
     def _custmgmt_service_policy(self):
         """The visit policy of this company, as ``rules.cadence`` takes it."""

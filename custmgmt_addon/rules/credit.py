@@ -3,6 +3,12 @@
 BUCKETS = ('not_due', '1_30', '31_60', '61_90', 'over_90')
 
 
+def policy_is_valid(long_days, hold_days, interval_days, large_amount):
+    """The credit and collection policy's thresholds: days at least 1, the
+    large amount not negative."""
+    return min(long_days, hold_days, interval_days) >= 1 and large_amount >= 0
+
+
 def aging_bucket(days_overdue):
     """Aging bucket of an open item overdue by ``days_overdue`` days (≤ 0: not due)."""
     if days_overdue <= 0:

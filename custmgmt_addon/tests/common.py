@@ -104,11 +104,14 @@ class CustmgmtCreditCommon(CustmgmtCommon):
             options['currency'] = currency
         return self._invoices([(partner or self.customer, date, amount, options)], post=post)
 
-    def _pay(self, invoice, amount, date):
-        """Register a payment of ``amount`` (in the invoice's currency) on ``date``."""
+    def _pay(self, invoice, amount=None, date=None):
+        """Register a payment of ``amount`` (in the invoice's currency; all that
+        is due when None) on ``date``."""
+        vals = {'payment_date': date} if date else {}
+        if amount is not None:
+            vals['amount'] = amount
         self.env['account.payment.register'].with_context(
-            active_model='account.move', active_ids=invoice.ids).create({
-                'amount': amount, 'payment_date': date})._create_payments()
+            active_model='account.move', active_ids=invoice.ids).create(vals)._create_payments()
 
     def _order(self, amount, partner=None, taxes=None, user=None):
         """A quotation of one line of ``amount`` untaxed (no tax unless given), by the salesman."""

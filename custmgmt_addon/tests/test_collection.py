@@ -2,22 +2,18 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import CustmgmtCommon
+from .common import CustmgmtCreditCommon
 
 
 @tagged('post_install', '-at_install')
-class TestCollectionMatrix(CustmgmtCommon):
+class TestCollectionMatrix(CustmgmtCreditCommon):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.collector = new_test_user(
-            cls.env, login='cm_collector', name='Carl Collector',
-            groups='base.group_user,custmgmt_addon.group_custmgmt_finance',
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.collector = cls.finance
         cls.company.sudo().write({'custmgmt_collection_user_id': cls.collector.id,
                                   'custmgmt_finance_manager_id': cls.manager.id})
         cls.customers = {}
@@ -81,8 +77,7 @@ class TestCollectionMatrix(CustmgmtCommon):
         for quadrant in ('short_small', 'long_small'):
             customer = self.customers[quadrant]
             invoice = self.env['account.move'].search([('partner_id', '=', customer.id)])
-            self.env['account.payment.register'].with_context(
-                active_model='account.move', active_ids=invoice.ids).create({'payment_date': '2026-11-25'})._create_payments()
+            self._pay(invoice, date='2026-11-25')
         self._run('2026-11-26')
         self.assertFalse(self._activities(self.customers['short_small']), "its reminder is closed")
         done = self.env['mail.message'].sudo().search([
@@ -102,8 +97,7 @@ class TestCollectionMatrix(CustmgmtCommon):
         customer = self.customers['short_large']
         self._invoices([(customer, '2026-11-01', 700, {'company': company_2})])
         invoice = self.env['account.move'].search([('partner_id', '=', customer.id), ('company_id', '=', self.company.id)])
-        self.env['account.payment.register'].with_context(
-            active_model='account.move', active_ids=invoice.ids).create({'payment_date': '2026-11-25'})._create_payments()
+        self._pay(invoice, date='2026-11-25')
         self._run('2026-11-26')
         self.assertTrue(self._activities(customer), "still overdue in company 2: the activity stays open")
 

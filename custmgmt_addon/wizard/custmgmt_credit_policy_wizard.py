@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..rules import credit as credit_rules
+
 # wizard field -> company field
 CREDIT_POLICY_FIELDS = {
     'long_overdue_days': 'custmgmt_long_overdue_days',
@@ -39,8 +41,8 @@ class CustmgmtCreditPolicyWizard(models.TransientModel):
     @api.constrains('long_overdue_days', 'hold_overdue_days', 'dunning_interval_days', 'large_overdue_amount')
     def _check_positive(self):
         for wizard in self:
-            if min(wizard.long_overdue_days, wizard.hold_overdue_days, wizard.dunning_interval_days) < 1 \
-                    or wizard.large_overdue_amount < 0:
+            if not credit_rules.policy_is_valid(wizard.long_overdue_days, wizard.hold_overdue_days,
+                                                wizard.dunning_interval_days, wizard.large_overdue_amount):
                 raise ValidationError(_("Day thresholds must be at least 1 and the large amount not negative."))
 
     def _check_finance(self):
