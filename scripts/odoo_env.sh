@@ -83,3 +83,46 @@ import ast, sys
 print(",".join(ast.literal_eval(open(sys.argv[1], encoding="utf-8").read())["depends"]))
 PY
 }
+
+cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/custmgmt_addon"
+
+# A TCP port nobody listens on now (Odoo's test server, and anything else we start).
+free_port() {
+    python3 - <<'PY'
+import socket
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    print(s.getsockname()[1])
+PY
+}
+
+# The Python interpreter that runs the odoo script (its shebang).
+odoo_python() {
+    local shebang python second _rest
+    shebang=$(head -n 1 "$(command -v "$ODOO")" 2>/dev/null | sed -n 's/^#! *//p')
+    read -r python second _rest <<<"$shebang"
+    [ "${python##*/}" = env ] && python=$(command -v "${second:-python3}")
+    echo "${python:-python3}"
+}
+
+# ensure_py_tools PYTHON DIR MODULE... : make MODULEs importable by PYTHON, using what it has
+# or installing them into DIR (our own cache, put on PYTHONPATH; the user's environments are
+# left alone). Prints the PYTHONPATH entry to use (empty when nothing was needed); on failure
+# prints the one pip command to run and returns 1.
+ensure_py_tools() {
+    local python=$1 dir=$2; shift 2
+    local missing=() spec module
+    for spec in "$@"; do
+        module=${spec%%=*}; module=${module%%<*}; module=${module%%>*}; module=${module//-/_}
+        PYTHONPATH="$dir${PYTHONPATH:+:$PYTHONPATH}" "$python" -c "import $module" >/dev/null 2>&1 || missing+=("$spec")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        mkdir -p "$dir"
+        if ! "$python" -m pip install --quiet --disable-pip-version-check --target "$dir" "${missing[@]}" \
+                >"$dir.log" 2>&1; then
+            echo "MISSING: ${missing[*]} for $python; install with: $python -m pip install ${missing[*]}" >&2
+            return 1
+        fi
+    fi
+    echo "$dir"
+}

@@ -1,71 +1,221 @@
 #!/usr/bin/env bash
-# Run every test suite of custmgmt_addon.
+# Run every test suite of custmgmt_addon (what CI runs):
 #  1. the suites that need no Odoo (tests/: business rules, static checks), with pytest;
-#  2. the Odoo suite (custmgmt_addon/tests) in a throwaway database created from a cached
-#     template that has the addon's dependencies installed, and dropped afterwards.
-# When no Odoo 18 is found, step 2 is reported as skipped and the exit code is that of step 1.
+#  2. OCA lint (pylint-odoo, config in .pylintrc);
+#  3. the Odoo suite (custmgmt_addon/tests, at-install and post-install tests, browser
+#     tests included) in a throwaway database created from a cached template that has the
+#     addon's dependencies installed, on a free HTTP port, dropped afterwards;
+#  4. coverage of custmgmt_addon/ by suites 1 and 3, per file and in total.
+# When no Odoo 18 is found, step 3 is reported as skipped and the exit code is that of the others.
+#
+# Fast loop for developers (pytest-odoo, a kept database updated only when the addon changed):
+#   scripts/test.sh --fast [pytest arguments, e.g. -k credit or custmgmt_addon/tests/test_visit.py]
+#
+# Tools missing from the interpreters (pytest, coverage, pylint-odoo, pytest-odoo) are installed
+# into this project's cache (~/.cache/custmgmt_addon), never into the user's environments.
 set -u
 source "$(dirname "$0")/odoo_env.sh"
 cd "$repo_root" || exit 2
+
+py_tools="$cache_dir/py-tools-$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+data_dir="${CUSTMGMT_TEST_DATA_DIR:-$cache_dir/odoo-data}"
+work_dir=$(mktemp -d)
+odoo_pid=""
+dbs_to_drop=()
+
+cleanup() {
+    if [ -n "$odoo_pid" ] && kill -0 "$odoo_pid" 2>/dev/null; then
+        kill -TERM "$odoo_pid" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$odoo_pid" 2>/dev/null || break; sleep 1; done
+        kill -KILL "$odoo_pid" 2>/dev/null
+        wait "$odoo_pid" 2>/dev/null
+    fi
+    local db
+    for db in "${dbs_to_drop[@]}"; do
+        dropdb --if-exists --force "$db" >/dev/null 2>&1 || dropdb --if-exists "$db" >/dev/null 2>&1
+        rm -rf "${data_dir:?}/filestore/$db"
+    done
+    rm -rf "$work_dir"
+}
+trap cleanup EXIT
+trap 'echo; echo "Interrupted: stopping Odoo and dropping the test databases."; exit 130' INT TERM
+
+# run_odoo LOGFILE ARGS...: odoo in the background (so that Ctrl-C can stop it), its exit code
+run_odoo() {
+    local log=$1; shift
+    "$@" >"$log" 2>&1 &
+    odoo_pid=$!
+    wait "$odoo_pid"
+    local rc=$?
+    odoo_pid=""
+    return $rc
+}
+
+# the database with the addon's dependencies, built once (under a temporary name, renamed
+# when complete, so that an interrupted build is never reused) and copied for each run;
+# sets $template
+ensure_template() {
+    local depends building
+    depends=$(addon_depends)
+    template="custmgmt_test_tpl_$(echo "v2 $depends" | md5sum | cut -c1-8)"
+    mkdir -p "$data_dir/filestore"
+    # one template build at a time when several runs start together
+    if command -v flock >/dev/null 2>&1; then exec 9>"$data_dir/template.lock" && flock 9; fi
+    if ! db_exists "$template"; then
+        building="${template}_building"
+        dropdb --if-exists "$building" >/dev/null 2>&1
+        rm -rf "${data_dir:?}/filestore/$building"
+        echo "Building template database $template with: $depends (once; reused by later runs)"
+        dbs_to_drop+=("$building")
+        if ! run_odoo "$work_dir/template.log" "$ODOO" -d "$building" --addons-path="$addons_path" \
+                --data-dir="$data_dir" -i "$depends" --without-demo=all --stop-after-init --no-http \
+                --log-level=warn; then
+            tail -n 40 "$work_dir/template.log"
+            return 1
+        fi
+        psql -d postgres -qc "ALTER DATABASE \"$building\" RENAME TO \"$template\"" || return 1
+        [ -d "$data_dir/filestore/$building" ] && mv "$data_dir/filestore/$building" "$data_dir/filestore/$template"
+    fi
+    if command -v flock >/dev/null 2>&1; then flock -u 9; exec 9>&-; fi
+}
+
+# copy_db TEMPLATE NEW: the database and its filestore
+copy_db() {
+    createdb -T "$1" "$2" || return 1
+    if [ -d "$data_dir/filestore/$1" ]; then cp -a "$data_dir/filestore/$1" "$data_dir/filestore/$2"; fi
+}
+
+find_odoo_and_postgres() {
+    if ! find_odoo; then
+        echo "SKIPPED: Odoo suite not run: $ODOO_MISSING_WHY."
+        install_hint | sed 's/^/  /'
+        return 1
+    fi
+    if ! ensure_postgres; then
+        echo "SKIPPED: Odoo suite not run: Odoo 18 is at $ODOO but PostgreSQL is not reachable" \
+             "(set PGHOST/PGPORT/PGUSER/PGPASSWORD)."
+        return 1
+    fi
+    addons_path=$(odoo_addons_path)
+    odoo_py=$(odoo_python)
+    odoo_tools="$cache_dir/odoo-tools-$("$odoo_py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+}
+
+# ---------------------------------------------------------------------------
+# fast loop
+# ---------------------------------------------------------------------------
+if [ "${1:-}" = --fast ]; then
+    shift
+    find_odoo_and_postgres || exit 1
+    tools=$(ensure_py_tools "$odoo_py" "$odoo_tools" pytest pytest-odoo) || exit 1
+    ensure_template || exit 1
+    db="custmgmt_fast_$(echo "$repo_root" | md5sum | cut -c1-8)"
+    # the addon's files that an update reads (tests are read by pytest itself)
+    sum=$(find custmgmt_addon -type f ! -path '*/tests/*' ! -name '*.pyc' -print0 | sort -z \
+          | xargs -0 md5sum | md5sum | cut -c1-32)
+    stamp="$data_dir/$db.sum"
+    if ! db_exists "$db"; then
+        echo "Creating the kept test database $db (once)"
+        copy_db "$template" "$db" || exit 1
+        rm -f "$stamp"
+        mode=(-i custmgmt_addon)
+    else
+        mode=(-u custmgmt_addon)
+    fi
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+        echo "The addon changed: ${mode[0]} custmgmt_addon in $db"
+        if ! run_odoo "$work_dir/update.log" "$ODOO" -d "$db" --addons-path="$addons_path" \
+                --data-dir="$data_dir" "${mode[@]}" --without-demo=all --stop-after-init --no-http; then
+            grep -E "ERROR|CRITICAL|Error" "$work_dir/update.log" | tail -n 20
+            echo "Updating $db failed (log above); nothing was tested."
+            exit 1
+        fi
+        echo "$sum" >"$stamp"
+    else
+        echo "The addon did not change since the last fast run: no update of $db"
+    fi
+    conf="$work_dir/odoo.conf"
+    printf '[options]\naddons_path = %s\ndata_dir = %s\ndb_name = %s\nhttp_port = %s\n' \
+        "$addons_path" "$data_dir" "$db" "$(free_port)" >"$conf"
+    [ $# -gt 0 ] || set -- custmgmt_addon/tests
+    case " $* " in *" custmgmt_addon"*) ;; *) set -- custmgmt_addon/tests "$@" ;; esac
+    PYTHONPATH="$tools${PYTHONPATH:+:$PYTHONPATH}" "$odoo_py" -m pytest -p no:cacheprovider \
+        --odoo-config="$conf" --odoo-database="$db" --odoo-http -q "$@"
+    exit $?
+fi
+
 status=0
+cov_dir="$work_dir/coverage"
+mkdir -p "$cov_dir"
 
 echo "== Suites without Odoo (pytest tests/)"
-python3 -m pytest -q -p no:cacheprovider tests
-rc=$?
-[ $rc -eq 0 ] || status=1
+if ! tools=$(ensure_py_tools python3 "$py_tools" pytest coverage); then
+    echo "FAILED: the suites without Odoo need pytest (see the line above)."
+    exit 1
+fi
+PYTHONPATH="$tools${PYTHONPATH:+:$PYTHONPATH}" python3 -m coverage run --data-file="$cov_dir/.coverage.pure" \
+    --source="$repo_root/custmgmt_addon" -m pytest -q -p no:cacheprovider tests || status=1
+
+echo
+echo "== OCA lint (pylint-odoo, .pylintrc)"
+if lint_tools=$(ensure_py_tools python3 "$py_tools-lint" "pylint-odoo==10.0.12"); then
+    if PYTHONPATH="$lint_tools" python3 -m pylint --rcfile=.pylintrc custmgmt_addon; then
+        echo "lint: clean"
+    else
+        echo "lint: 0 passed, 1 failed"
+        status=1
+    fi
+else
+    echo "SKIPPED: lint not run (pylint-odoo could not be installed; see the line above)."
+fi
 
 echo
 echo "== Odoo suite (custmgmt_addon/tests)"
-if ! find_odoo; then
-    echo "SKIPPED: Odoo suite not run: $ODOO_MISSING_WHY."
-    install_hint | sed 's/^/  /'
+if ! find_odoo_and_postgres; then
     exit $status
 fi
-if ! ensure_postgres; then
-    echo "SKIPPED: Odoo suite not run: Odoo 18 is at $ODOO but PostgreSQL is not reachable (set PGHOST/PGPORT/PGUSER/PGPASSWORD)."
-    exit $status
+cov_run=()
+if odoo_cov=$(ensure_py_tools "$odoo_py" "$odoo_tools" coverage); then
+    cov_run=(env "PYTHONPATH=$odoo_cov${PYTHONPATH:+:$PYTHONPATH}" "$odoo_py" -m coverage run
+             --data-file="$cov_dir/.coverage.odoo" --source="$repo_root/custmgmt_addon")
+else
+    echo "(coverage of the Odoo suite not measured: see the line above)"
 fi
-
-addons_path=$(odoo_addons_path)
-depends=$(addon_depends)
-template="custmgmt_test_tpl_$(echo "v2 $depends" | md5sum | cut -c1-8)"
-# a data dir of our own, so that the template's filestore can be copied with the database
-data_dir="${CUSTMGMT_TEST_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/custmgmt_addon/odoo-data}"
-mkdir -p "$data_dir/filestore"
-log_dir=$(mktemp -d)
-# one template build at a time when several runs start together
-if command -v flock >/dev/null 2>&1; then exec 9>"$data_dir/template.lock" && flock 9; fi
-if ! db_exists "$template"; then
-    echo "Building template database $template with: $depends (once; reused by later runs)"
-    if ! "$ODOO" -d "$template" --addons-path="$addons_path" --data-dir="$data_dir" -i "$depends" --without-demo=all \
-            --stop-after-init --no-http --log-level=warn >"$log_dir/template.log" 2>&1; then
-        tail -n 40 "$log_dir/template.log"
-        dropdb --if-exists "$template" >/dev/null 2>&1
-        echo "odoo: 0 passed, 1 failed"
-        exit 1
-    fi
-fi
-if command -v flock >/dev/null 2>&1; then flock -u 9; fi
-
+ensure_template || { echo "odoo: 0 passed, 1 failed"; exit 1; }
 db="custmgmt_test_$$_$(date +%s)"
-trap 'dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$log_dir" "${data_dir:?}/filestore/$db"' EXIT
-createdb -T "$template" "$db" || { echo "could not create $db from $template"; exit 1; }
-[ -d "$data_dir/filestore/$template" ] && cp -a "$data_dir/filestore/$template" "$data_dir/filestore/$db"
-echo "Running the Odoo suite in throwaway database $db"
-"$ODOO" -d "$db" --addons-path="$addons_path" --data-dir="$data_dir" -i custmgmt_addon --without-demo=all \
-    --test-enable --test-tags /custmgmt_addon --stop-after-init --no-http \
-    --log-level=test >"$log_dir/odoo.log" 2>&1
+dbs_to_drop+=("$db")
+copy_db "$template" "$db" || { echo "could not create $db from $template"; exit 1; }
+port=$(free_port)
+echo "Running the Odoo suite in throwaway database $db (HTTP on 127.0.0.1:$port)"
+started=$(date +%s)
+run_odoo "$work_dir/odoo.log" "${cov_run[@]}" "$(command -v "$ODOO")" -d "$db" --addons-path="$addons_path" \
+    --data-dir="$data_dir" -i custmgmt_addon --without-demo=all --test-enable --test-tags /custmgmt_addon \
+    --stop-after-init --http-interface=127.0.0.1 --http-port="$port" --gevent-port="$(free_port)" \
+    --log-level=test
 odoo_rc=$?
 grep -E "(ERROR|CRITICAL|FAIL:|Traceback|AssertionError|odoo.tests.stats|tests when loading|of [0-9]+ tests)" \
-    "$log_dir/odoo.log" | grep -v "security risk" | tail -n 200
-counts=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log_dir/odoo.log" | tail -n 1)
+    "$work_dir/odoo.log" | grep -v "security risk" | tail -n 200
+counts=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$work_dir/odoo.log" | tail -n 1)
 if [ -n "$counts" ]; then
     read -r failed errors total <<<"$(echo "$counts" | grep -oE '[0-9]+' | tr '\n' ' ')"
-    echo "odoo: $((total - failed - errors)) passed, $((failed + errors)) failed"
+    echo "Odoo suite took $(( $(date +%s) - started )) s"
+    odoo_line="odoo: $((total - failed - errors)) passed, $((failed + errors)) failed"
 else
     echo "odoo: no test report found in the log (exit code $odoo_rc); last lines:"
-    tail -n 40 "$log_dir/odoo.log"
+    tail -n 40 "$work_dir/odoo.log"
+    odoo_line="odoo: 0 passed, 1 failed"
     odoo_rc=1
 fi
 [ $odoo_rc -eq 0 ] || status=1
+
+if [ ${#cov_run[@]} -gt 0 ] && [ -f "$cov_dir/.coverage.odoo" ]; then
+    echo
+    echo "== Coverage of custmgmt_addon/ (pure suites + Odoo suite)"
+    (cd "$cov_dir" && PYTHONPATH="$tools" python3 -m coverage combine --quiet --data-file=.coverage \
+        .coverage.pure .coverage.odoo >/dev/null && \
+     PYTHONPATH="$tools" python3 -m coverage report --data-file=.coverage --sort=cover \
+        --omit='*/tests/*,*/__manifest__.py' | sed "s#$repo_root/##")
+fi
+echo
+echo "$odoo_line"
 exit $status
