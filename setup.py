@@ -1,20 +1,25 @@
 """Make custmgmt_addon pip-installable next to an installed Odoo 18.
 
 ``pip install .`` puts the addon in the ``odoo.addons`` namespace, where Odoo
-finds it without an --addons-path entry.
+finds it without an --addons-path entry. Name, version, summary and the Python
+requirements (``external_dependencies`` of the manifest, and Odoo 18 itself) come
+from the manifest through the OCA's ``manifestoo-core``, as the OCA's wheels do;
+nothing here repeats the manifest.
 """
-import ast
 import os
+from pathlib import Path
 
+from manifestoo_core.metadata import metadata_from_addon_dir
 from setuptools import setup
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-MANIFEST = ast.literal_eval(open(os.path.join(HERE, "custmgmt_addon", "__manifest__.py"), encoding="utf-8").read())
+HERE = Path(__file__).resolve().parent
+ADDON = HERE / "custmgmt_addon"
+METADATA = metadata_from_addon_dir(ADDON, options={"post_version_strategy_override": "none"})
 
 
 def addon_packages():
     packages = {}
-    for folder, _dirs, files in os.walk(os.path.join(HERE, "custmgmt_addon")):
+    for folder, _dirs, files in os.walk(ADDON):
         if "__init__.py" in files:
             rel = os.path.relpath(folder, HERE)
             packages["odoo.addons." + rel.replace(os.sep, ".")] = rel
@@ -22,24 +27,23 @@ def addon_packages():
 
 
 def addon_data():
-    data = []
-    for folder, _dirs, files in os.walk(os.path.join(HERE, "custmgmt_addon")):
-        for name in files:
-            if not name.endswith((".py", ".pyc")):
-                data.append(os.path.relpath(os.path.join(folder, name), os.path.join(HERE, "custmgmt_addon")))
-    return data
+    return sorted(
+        os.path.relpath(os.path.join(folder, name), ADDON)
+        for folder, _dirs, files in os.walk(ADDON)
+        for name in files
+        if not name.endswith((".py", ".pyc")) and "__pycache__" not in folder
+    )
 
 
 setup(
-    name="odoo-addon-custmgmt_addon",
-    version=MANIFEST["version"],
-    description=MANIFEST["summary"],
-    license="LGPL-3",
-    python_requires=">=3.10",
-    install_requires=["openupgradelib"],
+    name=METADATA["Name"],
+    version=METADATA["Version"],
+    description=METADATA["Summary"],
+    license=METADATA["License"],
+    python_requires=METADATA["Requires-Python"],
+    install_requires=METADATA.get_all("Requires-Dist") or [],
     package_dir=addon_packages(),
     packages=list(addon_packages()),
     package_data={"odoo.addons.custmgmt_addon": addon_data()},
-    classifiers=["Framework :: Odoo", "Framework :: Odoo :: 18.0",
-                 "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)"],
+    classifiers=METADATA.get_all("Classifier") or [],
 )

@@ -8,6 +8,8 @@
     'website': 'https://github.com/custmgmt/custmgmt_addon',
     'license': 'LGPL-3',
     'depends': ['mail', 'sale_management', 'account', 'survey', 'calendar'],
+    # migrations/ use openupgradelib; setup.py declares it from here
+    'external_dependencies': {'python': ['openupgradelib']},
     'data': [
         'security/custmgmt_security.xml',
         'security/ir.model.access.csv',

@@ -122,7 +122,10 @@ def test_po_files_parse_and_cover_the_pot(lang):
             f"{lang}: placeholders differ in {msgid!r}"
 
 
-def test_setup_py_declares_openupgradelib():
+def test_packaging_reads_the_manifest():
+    """setup.py takes version and requirements from the manifest (no second list to keep)."""
+    assert "openupgradelib" in MANIFEST["external_dependencies"]["python"]
     source = open(os.path.join(ROOT, "setup.py"), encoding="utf-8").read()
-    assert "openupgradelib" in source
-    assert "custmgmt_addon" in source
+    assert "metadata_from_addon_dir" in source
+    assert "openupgradelib" not in source and MANIFEST["version"] not in source
+    assert "manifestoo-core" in open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8").read()
