@@ -5,11 +5,17 @@
 #  3. the Odoo suite (custmgmt_addon/tests, at-install and post-install tests, browser
 #     tests included) in a throwaway database created from a cached template that has the
 #     addon's dependencies installed, on a free HTTP port, dropped afterwards;
-#  4. coverage of custmgmt_addon/ by suites 1 and 3, per file and in total.
+#  4. the upgrade check: release 18.0.1.0.0 (from git) installed with demo data in a throwaway
+#     database, its scheduled actions run over three months, upgraded to the working tree with
+#     `-u custmgmt_addon`, and every row, value, open activity and xml id compared
+#     (scripts/upgrade_snapshot.py, scripts/upgrade_check.py);
+#  5. coverage of custmgmt_addon/ by suites 1 and 3, per file and in total.
 # When no Odoo 18 is found, step 3 is reported as skipped and the exit code is that of the others.
 #
 # Fast loop for developers (pytest-odoo, a kept database updated only when the addon changed):
 #   scripts/test.sh --fast [pytest arguments, e.g. -k credit or custmgmt_addon/tests/test_visit.py]
+# The upgrade check alone:
+#   scripts/test.sh --upgrade
 #
 # Tools missing from the interpreters (pytest, coverage, pylint-odoo, pytest-odoo) are installed
 # into this project's cache (~/.cache/custmgmt_addon), never into the user's environments.
@@ -40,10 +46,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo; echo "Interrupted: stopping Odoo and dropping the test databases."; exit 130' INT TERM
 
-# run_odoo LOGFILE ARGS...: odoo in the background (so that Ctrl-C can stop it), its exit code
+# run_odoo LOGFILE ARGS...: odoo in the background (so that Ctrl-C can stop it), its exit code;
+# its standard input is $ODOO_STDIN when set
 run_odoo() {
     local log=$1; shift
-    "$@" >"$log" 2>&1 &
+    "$@" <"${ODOO_STDIN:-/dev/null}" >"$log" 2>&1 &
     odoo_pid=$!
     wait "$odoo_pid"
     local rc=$?
@@ -144,6 +151,67 @@ if [ "${1:-}" = --fast ]; then
     exit $?
 fi
 
+# ---------------------------------------------------------------------------
+# upgrade check
+# ---------------------------------------------------------------------------
+# the release before the 18.0.2 architecture step (the check does not depend on a tag)
+release_commit=bbd14f086c1072a54f7d6f04bbd053a61aa7844f
+
+upgrade_check() {
+    if ! git -C "$repo_root" cat-file -e "$release_commit^{commit}" 2>/dev/null; then
+        echo "SKIPPED: upgrade check not run: release commit ${release_commit:0:7} is not in this clone (shallow?)."
+        return 0
+    fi
+    local old="$work_dir/release" odoo_only depends demo_tpl udb dates
+    mkdir -p "$old"
+    git -C "$repo_root" archive "$release_commit" custmgmt_addon | tar -x -C "$old" || return 1
+    odoo_only=${addons_path#"$repo_root",}
+    depends=$(git -C "$repo_root" show "$release_commit:custmgmt_addon/__manifest__.py" | python3 -c \
+        'import ast,sys; print(",".join(ast.literal_eval(sys.stdin.read())["depends"]))')
+    demo_tpl="custmgmt_upgrade_tpl_$(echo "v1 $depends" | md5sum | cut -c1-8)"
+    if ! db_exists "$demo_tpl"; then
+        echo "Building template database $demo_tpl with demo data: $depends (once; reused by later runs)"
+        dbs_to_drop+=("${demo_tpl}_building")
+        run_odoo "$work_dir/upgrade_tpl.log" "$ODOO" -d "${demo_tpl}_building" --addons-path="$odoo_only" \
+            --data-dir="$data_dir" -i "$depends" --stop-after-init --no-http --log-level=warn \
+            || { tail -n 30 "$work_dir/upgrade_tpl.log"; return 1; }
+        psql -d postgres -qc "ALTER DATABASE \"${demo_tpl}_building\" RENAME TO \"$demo_tpl\"" || return 1
+        [ -d "$data_dir/filestore/${demo_tpl}_building" ] && \
+            mv "$data_dir/filestore/${demo_tpl}_building" "$data_dir/filestore/$demo_tpl"
+    fi
+    udb="custmgmt_upgrade_$$_$(date +%s)"
+    dbs_to_drop+=("$udb")
+    copy_db "$demo_tpl" "$udb" || return 1
+    echo "Installing release ${release_commit:0:7} (18.0.1.0.0) with demo data in $udb"
+    run_odoo "$work_dir/upgrade_old.log" "$ODOO" -d "$udb" --addons-path="$old,$odoo_only" --data-dir="$data_dir" \
+        -i custmgmt_addon --stop-after-init --no-http --log-level=warn \
+        || { tail -n 30 "$work_dir/upgrade_old.log"; return 1; }
+    # its scheduled actions on the 1st of the two previous months and today
+    dates=$(python3 -c 'import datetime as d; t=d.date.today(); m1=(t.replace(day=1)-d.timedelta(days=1)).replace(day=1); m2=(m1-d.timedelta(days=1)).replace(day=1); print(",".join(map(str,(m2,m1,t))))')
+    echo "Running its scheduled actions on $dates"
+    ODOO_STDIN=scripts/upgrade_snapshot.py CUSTMGMT_RUN_ENGINES="$dates" CUSTMGMT_SNAPSHOT="$work_dir/before.json" run_odoo "$work_dir/upgrade_snap1.log" \
+        "$ODOO" shell -d "$udb" --addons-path="$old,$odoo_only" --data-dir="$data_dir" --no-http --log-level=warn \
+        && [ -s "$work_dir/before.json" ] || { tail -n 30 "$work_dir/upgrade_snap1.log"; return 1; }
+    grep '^snapshot:' "$work_dir/upgrade_snap1.log" | sed 's/^/  before: /'
+    echo "Upgrading $udb to the working tree (-u custmgmt_addon)"
+    run_odoo "$work_dir/upgrade_new.log" "$ODOO" -d "$udb" --addons-path="$addons_path" --data-dir="$data_dir" \
+        -u custmgmt_addon --stop-after-init --no-http --log-level=info \
+        || { grep -E "ERROR|CRITICAL" -A5 "$work_dir/upgrade_new.log" | tail -n 30; return 1; }
+    grep -E "ERROR|CRITICAL" "$work_dir/upgrade_new.log" | head -n 20
+    ODOO_STDIN=scripts/upgrade_snapshot.py CUSTMGMT_SNAPSHOT="$work_dir/after.json" run_odoo "$work_dir/upgrade_snap2.log" \
+        "$ODOO" shell -d "$udb" --addons-path="$addons_path" --data-dir="$data_dir" --no-http --log-level=warn \
+        && [ -s "$work_dir/after.json" ] || { tail -n 30 "$work_dir/upgrade_snap2.log"; return 1; }
+    grep '^snapshot:' "$work_dir/upgrade_snap2.log" | sed 's/^/  after:  /'
+    python3 scripts/upgrade_check.py "$work_dir/before.json" "$work_dir/after.json"
+}
+
+if [ "${1:-}" = --upgrade ]; then
+    find_odoo_and_postgres || exit 1
+    echo "== Upgrade check (release 18.0.1.0.0 -> working tree)"
+    upgrade_check
+    exit $?
+fi
+
 status=0
 cov_dir="$work_dir/coverage"
 mkdir -p "$cov_dir"
@@ -208,6 +276,17 @@ else
 fi
 [ $odoo_rc -eq 0 ] || status=1
 
+echo
+echo "== Upgrade check (release 18.0.1.0.0 -> working tree)"
+started=$(date +%s)
+if upgrade_check; then
+    upgrade_line="upgrade check: 1 passed, 0 failed"
+else
+    upgrade_line="upgrade check: 0 passed, 1 failed"
+    status=1
+fi
+echo "Upgrade check took $(( $(date +%s) - started )) s"
+
 if [ ${#cov_run[@]} -gt 0 ] && [ -f "$cov_dir/.coverage.odoo" ]; then
     echo
     echo "== Coverage of custmgmt_addon/ (pure suites + Odoo suite)"
@@ -217,5 +296,6 @@ if [ ${#cov_run[@]} -gt 0 ] && [ -f "$cov_dir/.coverage.odoo" ]; then
         --omit='*/tests/*,*/__manifest__.py' | sed "s#$repo_root/##")
 fi
 echo
+echo "$upgrade_line"
 echo "$odoo_line"
 exit $status

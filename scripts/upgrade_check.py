@@ -1,0 +1,102 @@
+"""Compare the snapshots of a database before and after `-u custmgmt_addon`
+(scripts/upgrade_snapshot.py): every row, value, open activity and xml id of the release
+must still be there after the upgrade, under its new name where the upgrade renamed it.
+
+    python3 scripts/upgrade_check.py BEFORE.json AFTER.json
+
+Renames made by migrations/ are listed below (the same names the migrations give to
+openupgradelib); values that an upgrade changes on purpose are listed in CHANGED.
+Prints one line per difference (at most 20 per kind) and a closing
+"upgrade: N passed, N failed" line; exits 1 on any difference.
+"""
+import json
+import sys
+
+# old table -> new table
+RENAMED_TABLES = {}
+# (table, old column) -> new column
+RENAMED_COLUMNS = {}
+# old xml id (without module) -> new xml id
+RENAMED_XMLIDS = {}
+# (table, column): why the upgrade may change it
+CHANGED = {
+    # bookkeeping columns that every update rewrites
+    **{(t, c): "update" for t in ("*",) for c in ("write_date", "write_uid")},
+}
+
+
+def changed_on_purpose(table, column):
+    return (table, column) in CHANGED or ("*", column) in CHANGED
+
+
+def main(before_path, after_path):
+    before = json.load(open(before_path, encoding="utf-8"))
+    after = json.load(open(after_path, encoding="utf-8"))
+    problems = {}
+    checked = 0
+
+    def problem(kind, text):
+        problems.setdefault(kind, []).append(text)
+
+    for table, old_rows in before["tables"].items():
+        new_table = RENAMED_TABLES.get(table, table)
+        new_rows = after["tables"].get(new_table)
+        if new_rows is None:
+            problem("table", f"table {table} is gone ({len(old_rows)} rows)")
+            continue
+        for key, old_row in old_rows.items():
+            new_row = new_rows.get(key)
+            checked += 1
+            if new_row is None:
+                problem("row", f"{table} row {key} is gone")
+                continue
+            for column, value in old_row.items():
+                new_column = RENAMED_COLUMNS.get((table, column), column)
+                checked += 1
+                if new_column not in new_row:
+                    problem("column", f"{table}.{column} is gone")
+                elif new_row[new_column] != value and not changed_on_purpose(table, column):
+                    problem("value", f"{table}.{column} of row {key}: {value!r} became {new_row[new_column]!r}")
+
+    for table, columns in before["core_columns"].items():
+        for column, values in columns.items():
+            new_column = RENAMED_COLUMNS.get((table, column), column)
+            new_values = after["core_columns"].get(table, {}).get(new_column)
+            if new_values is None:
+                problem("column", f"{table}.{column} is gone ({len(values)} values)")
+                continue
+            for key, value in values.items():
+                checked += 1
+                if new_values.get(key) != value:
+                    problem("value", f"{table}.{column} of row {key}: {value!r} became {new_values.get(key)!r}")
+
+    new_activities = {a["id"]: a for a in after["activities"]}
+    for activity in before["activities"]:
+        checked += 1
+        new = new_activities.get(activity["id"])
+        if new is None:
+            problem("activity", f"open activity {activity['id']} ({activity['summary']}) is gone")
+        elif (new["res_id"], new["user_id"], new["date_deadline"]) != \
+                (activity["res_id"], activity["user_id"], activity["date_deadline"]):
+            problem("activity", f"activity {activity['id']} changed: {activity} -> {new}")
+
+    for name, (model, res_id) in before["xmlids"].items():
+        checked += 1
+        new = after["xmlids"].get(RENAMED_XMLIDS.get(name, name))
+        if new is None:
+            problem("xmlid", f"xml id {name} ({model}) is gone")
+        elif new[1] != res_id:
+            problem("xmlid", f"xml id {name} points to {new} instead of {[model, res_id]}")
+
+    for kind, texts in sorted(problems.items()):
+        for text in texts[:20]:
+            print(f"  {kind}: {text}")
+        if len(texts) > 20:
+            print(f"  {kind}: ... and {len(texts) - 20} more")
+    failed = sum(len(t) for t in problems.values())
+    print(f"upgrade: {checked - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))
