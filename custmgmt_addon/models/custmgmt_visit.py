@@ -334,13 +334,15 @@ class CustmgmtVisit(models.Model):
         Idempotent: a customer with a planned visit of that kind gets no other,
         and one planning runs at a time (the daily action's row lock: "Plan
         Visits Now" during the daily run is refused). Visits and activities are
-        created in batches (committed one by one with ``auto_commit``). Returns
-        the number of visits planned."""
+        created in batches (committed one by one with ``auto_commit``), without
+        a message or an e-mail per visit or activity: the visitors find them in
+        their activities. Returns the number of visits planned."""
         self.env['res.company']._custmgmt_job_lock(CRON_VISITS)
         company = company.sudo()
         today = today or fields.Date.context_today(company)
         Visit = self.sudo().with_company(company).with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True)
+            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True,
+            mail_auto_subscribe_no_notify=True)
         Activity = self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True)
         types = {kind: self.env.ref(xmlid) for kind, xmlid in ACTIVITY_TYPES.items()}
         model_id = self.env['ir.model']._get_id(self._name)

@@ -90,6 +90,28 @@ class TestServiceJobLocks(JobLockMixin, ServiceCommon):
                 self._settings(self.sysadmin.with_context(lang='zh_CN')).with_context(
                     lang='zh_CN').action_custmgmt_plan_visits()
 
+    def test_planning_sends_no_mail(self):
+        """Neither the visits (assigned to their responsible) nor their
+        activities, nor the survey activities, make a message or an e-mail:
+        the planners run as the scheduled action does, without the tests'
+        mail-disabling context."""
+        env = self.env(context={})  # the context of a scheduled action
+        self.salesman.notification_type = 'email'
+        self.leader.notification_type = 'email'
+        messages = self.env['mail.message'].sudo().search_count([])
+        mails = self.env['mail.mail'].sudo().search_count([])
+        notifications = self.env['mail.notification'].sudo().search_count([])
+        self.assertEqual(env['custmgmt.visit']._custmgmt_plan_visits(self.company, today=TODAY), 5)
+        self.assertEqual(env['custmgmt.survey.plan']._custmgmt_plan_surveys(self.company, today=TODAY), 8)
+        self.env.flush_all()
+        self.assertEqual(self.env['mail.message'].sudo().search_count([]), messages)
+        self.assertEqual(self.env['mail.mail'].sudo().search_count([]), mails)
+        self.assertEqual(self.env['mail.notification'].sudo().search_count([]), notifications)
+        # the visitors still follow their visits and find them in their activities
+        visit = self.env['custmgmt.visit'].search([('partner_id', '=', self.cust_a.id), ('kind', '=', 'routine')])
+        self.assertIn(self.salesman.partner_id, visit.message_partner_ids)
+        self.assertEqual(visit.activity_ids.user_id, self.salesman | self.leader)
+
 
 @tagged('post_install', '-at_install')
 class TestCollectionJobLock(JobLockMixin, CustmgmtCreditCommon):
