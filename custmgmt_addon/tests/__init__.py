@@ -10,3 +10,4 @@ from . import test_collection
 from . import test_visit
 from . import test_survey
 from . import test_jobs
+from . import test_demo
