@@ -237,6 +237,28 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         settings.action_custmgmt_recompute_tiers()
         self.assertEqual(self._tier(top), 'a')
 
+    def test_scheduled_calls_are_budgeted_and_a_manual_run_finishes_the_job(self):
+        self._pareto_twenty()
+        cron = self.env.ref('custmgmt_addon.ir_cron_recompute_tiers')
+        Partner = self.env['res.partner'].with_company(self.company)
+        settings = self.env['res.config.settings'].with_user(self.sysadmin).create({})
+        with patch('odoo.addons.custmgmt_addon.models.res_company.TIER_WRITE_BATCH', 5), \
+                patch('odoo.addons.custmgmt_addon.models.res_company.TIER_CALL_SECONDS', 0):
+            # a call of the cron worker stops when its time is up and says what remains
+            progress = self.env['ir.cron.progress'].sudo().create({'cron_id': cron.id})
+            self.env['res.company'].with_context(cron_id=cron.id, ir_cron_progress_id=progress.id)\
+                ._cron_custmgmt_recompute_tiers()
+            self.assertEqual(progress.done, 5)
+            self.assertGreaterEqual(progress.remaining, 15)
+            # called directly (not by the worker), it leaves the rest to the worker: its cron is triggered
+            triggers = self._triggers(cron)
+            self.env['res.company']._cron_custmgmt_recompute_tiers()
+            self.assertEqual(len(self._triggers(cron) - triggers), 1)
+            # "Recompute Now" finishes the whole job in one go
+            settings.action_custmgmt_recompute_tiers()
+        self.assertEqual(Partner.search_count([('customer_tier', '!=', False)]), 20)
+        self.assertEqual(self.company.custmgmt_tier_last_count, 20)
+
     def test_failure_inside_a_run_is_reported_as_itself(self):
         self._pareto_twenty()
 
