@@ -10,9 +10,13 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUN_SH = os.path.join(ROOT, "scripts", "run.sh")
 
-FAKE_ODOO = """#!/bin/sh
-if [ "$1" = --version ]; then echo "Odoo Server 18.0"; exit 0; fi
-echo "ODOO ARGS: $*"
+# a Python script, as odoo-bin is: run.sh reads its interpreter from the shebang
+FAKE_ODOO = """#!/usr/bin/env python3
+import sys
+if sys.argv[1:] == ["--version"]:
+    print("Odoo Server 18.0")
+else:
+    print("ODOO ARGS: " + " ".join(sys.argv[1:]))
 """
 # the database answers that the addon is installed: run.sh reuses it
 FAKE_PSQL = """#!/bin/sh
