@@ -375,9 +375,11 @@ class ResCompany(models.Model):
         Only rows whose values changed are written, in batches; with
         ``auto_commit`` each batch is committed, so that an interrupted run
         resumes where it stopped: the next call finds the committed batches
-        unchanged and writes only the rest. One run at a time: the run holds
-        the row of the scheduled action, as the cron worker does (a UserError
-        when another run holds it). Returns ``(done, remaining)``.
+        unchanged and writes only the rest (``auto_commit`` is for the cron
+        worker, which keeps the job's row locked across the commits). One run
+        at a time: the run holds the row of the scheduled action, as the cron
+        worker does (a UserError when another run holds it). Returns
+        ``(done, remaining)``.
         """
         self._custmgmt_job_lock(CRON_TIERS)
         companies = (self or self.search([])).sudo()
