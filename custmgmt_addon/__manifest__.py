@@ -51,6 +51,8 @@
         'demo/custmgmt_demo.xml',
         'demo/custmgmt_demo_invoices.xml',
         'demo/custmgmt_complaint_demo.xml',
+        'demo/custmgmt_users_demo.xml',
+        'demo/custmgmt_service_demo.xml',
     ],
     'installable': True,
     'application': True,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start a local Odoo 18 on 127.0.0.1:8069 with the addon and its demo data.
+# Start a local Odoo 18 on 127.0.0.1:8069 (CUSTMGMT_PORT, or -p passed through) with the
+# addon and its demo data.
 # The database (default custmgmt_demo, or CUSTMGMT_DB) is created when missing and reused
 # when present. Extra arguments go to odoo (e.g. -u custmgmt_addon after pulling changes).
 set -u
@@ -22,6 +23,22 @@ if [ "$state" != installed ]; then
 else
     echo "Database $db: reusing it (custmgmt_addon installed)."
 fi
-echo "Odoo will listen on http://127.0.0.1:8069 (login admin / admin on a new database)."
+# Where Odoo really listens: CUSTMGMT_PORT (default 8069) on 127.0.0.1, unless the arguments
+# passed through say otherwise (-p / --http-port / --http-interface; the last one wins, as
+# in Odoo's own option parsing).
+port="${CUSTMGMT_PORT:-8069}"
+host=127.0.0.1
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[i]}" in
+        -p|--http-port|--xmlrpc-port) port="${args[i+1]:-$port}"; i=$((i + 1)) ;;
+        --http-port=*|--xmlrpc-port=*) port="${args[i]#*=}" ;;
+        -p?*) port="${args[i]#-p}" ;;
+        --http-interface|--xmlrpc-interface) host="${args[i+1]:-$host}"; i=$((i + 1)) ;;
+        --http-interface=*|--xmlrpc-interface=*) host="${args[i]#*=}" ;;
+    esac
+done
+case "$host" in ''|0.0.0.0|::) url_host=127.0.0.1 ;; *:*) url_host="[$host]" ;; *) url_host=$host ;; esac
+echo "Odoo will listen on http://$url_host:$port (login admin / admin on a new database)."
 exec "$ODOO" -d "$db" --addons-path="$(odoo_addons_path)" --http-interface=127.0.0.1 \
     --http-port="${CUSTMGMT_PORT:-8069}" --db-filter="^${db}\$" "${install[@]}" "$@"

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..rules import cadence
+from .res_company import CRON_SURVEYS
 from .res_partner import TIER_SELECTION
 
 PLAN_BATCH = 1000
@@ -97,8 +98,10 @@ class CustmgmtSurveyPlan(models.Model):
         """Plan the surveys of the periods under way on ``today`` (the month,
         and the quarter) in ``company``: a plan and an activity on the customer
         for its surveyor. Once per customer and period whatever the number of
-        runs; a customer tiered mid-period is planned by the next run. Returns
-        the number of surveys planned."""
+        runs (and one planning at a time: the daily action's row lock); a
+        customer tiered mid-period is planned by the next run. No e-mail per
+        activity. Returns the number of surveys planned."""
+        self.env['res.company']._custmgmt_job_lock(CRON_SURVEYS)
         company = company.sudo()
         today = today or fields.Date.context_today(company)
         periods = cadence.periods_under_way(today)
@@ -146,7 +149,8 @@ class CustmgmtSurveyPlan(models.Model):
     @api.model
     def _cron_plan_surveys(self, today=None):
         """Scheduled action: plan the monthly and quarterly surveys in every company."""
-        return self.env['res.company']._custmgmt_run_each_company(self._custmgmt_plan_surveys, today=today)
+        return self.env['res.company']._custmgmt_run_each_company(CRON_SURVEYS, self._custmgmt_plan_surveys,
+                                                                  today=today)
 
     def _custmgmt_fulfil(self, answer):
         """Mark the open plans of ``answer``'s customer that it fulfils: those

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import cadence
+from .res_company import CRON_VISITS
 from .res_partner import TIER_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -330,13 +331,18 @@ class CustmgmtVisit(models.Model):
         """Plan the visits due within the horizon in ``company``: one planned
         visit per customer and kind, and an activity per visitor on it.
 
-        Idempotent: a customer with a planned visit of that kind gets no other.
-        Visits and activities are created in batches (committed one by one with
-        ``auto_commit``). Returns the number of visits planned."""
+        Idempotent: a customer with a planned visit of that kind gets no other,
+        and one planning runs at a time (the daily action's row lock: "Plan
+        Visits Now" during the daily run is refused). Visits and activities are
+        created in batches (committed one by one with ``auto_commit``), without
+        a message or an e-mail per visit or activity: the visitors find them in
+        their activities. Returns the number of visits planned."""
+        self.env['res.company']._custmgmt_job_lock(CRON_VISITS)
         company = company.sudo()
         today = today or fields.Date.context_today(company)
         Visit = self.sudo().with_company(company).with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True)
+            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True,
+            mail_auto_subscribe_no_notify=True)
         Activity = self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True)
         types = {kind: self.env.ref(xmlid) for kind, xmlid in ACTIVITY_TYPES.items()}
         model_id = self.env['ir.model']._get_id(self._name)
@@ -361,5 +367,5 @@ class CustmgmtVisit(models.Model):
     @api.model
     def _cron_plan_visits(self, today=None):
         """Scheduled action: plan the visits due within the horizon in every company."""
-        return self.env['res.company']._custmgmt_run_each_company(self._custmgmt_plan_visits, today=today)
+        return self.env['res.company']._custmgmt_run_each_company(CRON_VISITS, self._custmgmt_plan_visits, today=today)
 

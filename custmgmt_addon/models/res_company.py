@@ -1,6 +1,9 @@
 import logging
 import threading
 import time
+from datetime import timedelta
+
+import psycopg2.errors
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -11,11 +14,16 @@ from ..rules import tiers as tier_rules
 
 _logger = logging.getLogger(__name__)
 
-# key of the PostgreSQL advisory lock that keeps two recomputes from writing at once
-TIER_LOCK_KEY = 0x43_4D_54_31  # "CMT1"
 TIER_WRITE_BATCH = 5000
 TIER_CALL_SECONDS = 300
 COLLECTION_BATCH = 1000
+# a scheduled run that finds its job busy (a manual run holds it) runs again this much later
+JOB_RETRY_MINUTES = 5
+# the scheduled action of each long job: its row lock lets one run of the job write at a time
+CRON_TIERS = 'custmgmt_addon.ir_cron_recompute_tiers'
+CRON_COLLECTION = 'custmgmt_addon.ir_cron_collection'
+CRON_VISITS = 'custmgmt_addon.ir_cron_plan_visits'
+CRON_SURVEYS = 'custmgmt_addon.ir_cron_plan_surveys'
 # argument of rules.tiers -> field of the company (and of res.config.settings)
 TIER_POLICY_FIELDS = {
     'months': 'custmgmt_tier_months',
@@ -126,6 +134,83 @@ class ResCompany(models.Model):
         first_fmt = 'MMM' if start.year == last.year else 'MMM yyyy'
         return "%s–%s" % (format_date(self.env, start, date_format=first_fmt),
                           format_date(self.env, last, date_format='MMM yyyy'))
+
+    # ------------------------------------------------------------
+    # SCHEDULED JOBS: one run of a job at a time, by its cron's row lock
+    # ------------------------------------------------------------
+    # While the cron worker runs a job it holds the job's ir_cron row
+    # (FOR NO KEY UPDATE, see ir.cron._acquire_one_job) and never starts a job
+    # whose row another transaction holds (SKIP LOCKED): the job stays due and
+    # runs at the worker's next poll. A manual run takes the same row lock
+    # (NOWAIT, as ir.cron.method_direct_trigger does) for its transaction, so
+    # a manual run during the scheduled one is refused, and the scheduled one
+    # waits for the manual one. The lock goes with the transaction: nothing to
+    # release, so a failure inside a run is reported as itself.
+
+    @api.model
+    def _custmgmt_job_cron(self, cron_xmlid):
+        """The job's scheduled action (empty if deleted); the xml id is cached."""
+        return self.env['ir.cron'].browse(
+            self.env['ir.model.data']._xmlid_to_res_id(cron_xmlid, raise_if_not_found=False))
+
+    @api.model
+    def _custmgmt_job_by_worker(self, cron):
+        """Whether the cron worker runs ``cron`` in this call: it holds the
+        row from its own transaction for the whole run (``cron_id`` in the
+        context is how ``ir.cron._run_job`` tells the job)."""
+        return bool(cron) and self.env.context.get('cron_id') == cron.id
+
+    @api.model
+    def _custmgmt_job_try_lock(self, cron_xmlid):
+        """Take the row lock of the job's scheduled action for this
+        transaction. False when another transaction (the cron worker running
+        it, or another manual run) holds it."""
+        cron = self._custmgmt_job_cron(cron_xmlid)
+        if not cron or self._custmgmt_job_by_worker(cron):
+            return True
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL("SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE NOWAIT", cron.id),
+                                    log_exceptions=False)
+        except psycopg2.errors.LockNotAvailable:
+            return False
+        return True
+
+    @api.model
+    def _custmgmt_job_lock(self, cron_xmlid):
+        """Hold the job for this transaction, or refuse: another run has it."""
+        if not self._custmgmt_job_try_lock(cron_xmlid):
+            raise UserError(_(
+                "“%(job)s” is running right now (the scheduled run or someone else's). "
+                "Try again in a few minutes, when it is done.",
+                job=self._custmgmt_job_cron(cron_xmlid).sudo().name))
+
+    @api.model
+    def _custmgmt_cron_start(self, cron_xmlid):
+        """Start the scheduled action of a job. Returns None when the job is
+        busy (a manual run holds it): the call writes nothing and the cron is
+        triggered again JOB_RETRY_MINUTES later, so that the period is not
+        lost. Otherwise returns whether to commit per batch: only when the
+        cron worker runs the job (it keeps the row locked across commits; a
+        direct call runs in one transaction that holds the lock)."""
+        if not self._custmgmt_job_try_lock(cron_xmlid):
+            cron = self._custmgmt_job_cron(cron_xmlid).sudo()
+            _logger.info("Job %r is busy (a manual run holds it): it runs again in %s minutes.",
+                         cron.name, JOB_RETRY_MINUTES)
+            cron._trigger(at=fields.Datetime.now() + timedelta(minutes=JOB_RETRY_MINUTES))
+            return None
+        testing = getattr(threading.current_thread(), 'testing', False)
+        return self._custmgmt_job_by_worker(self._custmgmt_job_cron(cron_xmlid)) and not testing
+
+    @api.model
+    def _custmgmt_cron_progress(self, cron_xmlid, done, remaining):
+        """Report the call's progress to the cron framework, which calls the
+        job again while work remains. A direct call (not by the worker) that
+        left work triggers the cron to finish it."""
+        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+        cron = self._custmgmt_job_cron(cron_xmlid)
+        if remaining and cron and not self._custmgmt_job_by_worker(cron):
+            cron.sudo()._trigger()
 
     # ------------------------------------------------------------
     # BUSINESS METHODS: tier engine
@@ -290,52 +375,49 @@ class ResCompany(models.Model):
         Only rows whose values changed are written, in batches; with
         ``auto_commit`` each batch is committed, so that an interrupted run
         resumes where it stopped: the next call finds the committed batches
-        unchanged and writes only the rest. Returns ``(done, remaining)``.
+        unchanged and writes only the rest (``auto_commit`` is for the cron
+        worker, which keeps the job's row locked across the commits). One run
+        at a time: the run holds the row of the scheduled action, as the cron
+        worker does (a UserError when another run holds it). Returns
+        ``(done, remaining)``.
         """
+        self._custmgmt_job_lock(CRON_TIERS)
         companies = (self or self.search([])).sudo()
         cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_lock(%s)", [TIER_LOCK_KEY])
-        if not cr.fetchone()[0]:
-            raise UserError(_("Customer tiers are being recomputed by another run; try again in a moment."))
         started = time.monotonic()
         done = 0
-        try:
-            for index, company in enumerate(companies):
-                run_today = today or fields.Date.context_today(company)
-                changes, count = company._custmgmt_tier_changes(run_today)
-                batches = list(split_every(TIER_WRITE_BATCH, changes, list))
-                for number, chunk in enumerate(batches, 1):
-                    company._custmgmt_write_tier_chunk(chunk, run_today)
-                    done += len(chunk)
-                    if auto_commit:
-                        cr.commit()
-                    if max_seconds is not None and time.monotonic() - started >= max_seconds \
-                            and (number < len(batches) or index + 1 < len(companies)):
-                        remaining = sum(len(b) for b in batches[number:]) + len(companies) - index - 1
-                        return done, remaining
-                last = {
-                    'custmgmt_tier_last_run_date': run_today,
-                    'custmgmt_tier_last_months': company.custmgmt_tier_months,
-                    'custmgmt_tier_last_count': count,
-                }
-                if any(company[fname] != value for fname, value in last.items()):
-                    company.write(last)
+        for index, company in enumerate(companies):
+            run_today = today or fields.Date.context_today(company)
+            changes, count = company._custmgmt_tier_changes(run_today)
+            batches = list(split_every(TIER_WRITE_BATCH, changes, list))
+            for number, chunk in enumerate(batches, 1):
+                company._custmgmt_write_tier_chunk(chunk, run_today)
+                done += len(chunk)
                 if auto_commit:
                     cr.commit()
-            return done, 0
-        finally:
-            cr.execute("SELECT pg_advisory_unlock(%s)", [TIER_LOCK_KEY])
+                if max_seconds is not None and time.monotonic() - started >= max_seconds \
+                        and (number < len(batches) or index + 1 < len(companies)):
+                    remaining = sum(len(b) for b in batches[number:]) + len(companies) - index - 1
+                    return done, remaining
+            last = {
+                'custmgmt_tier_last_run_date': run_today,
+                'custmgmt_tier_last_months': company.custmgmt_tier_months,
+                'custmgmt_tier_last_count': count,
+            }
+            if any(company[fname] != value for fname, value in last.items()):
+                company.write(last)
+            if auto_commit:
+                cr.commit()
+        return done, 0
 
     @api.model
     def _cron_custmgmt_recompute_tiers(self):
-        auto_commit = not getattr(threading.current_thread(), 'testing', False)
-        try:
-            done, remaining = self.search([])._custmgmt_recompute_tiers(
-                auto_commit=auto_commit, max_seconds=TIER_CALL_SECONDS)
-        except UserError:
-            _logger.info("Tier recompute skipped: another run holds the lock.")
+        auto_commit = self._custmgmt_cron_start(CRON_TIERS)
+        if auto_commit is None:
             return
-        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+        done, remaining = self.search([])._custmgmt_recompute_tiers(
+            auto_commit=auto_commit, max_seconds=TIER_CALL_SECONDS)
+        self._custmgmt_cron_progress(CRON_TIERS, done, remaining)
 
     def _custmgmt_tier_preview(self, policy, today=None):
         """Counts and sales share per tier under ``policy``, nothing written."""
@@ -531,6 +613,7 @@ class ResCompany(models.Model):
         makes nothing and an interrupted run (``max_seconds`` spent) is
         finished by the next call. Returns ``(done, remaining)``."""
         self.ensure_one()
+        self._custmgmt_job_lock(CRON_COLLECTION)
         company = self.sudo()
         started = time.monotonic()
         today = today or fields.Date.context_today(company)
@@ -570,7 +653,9 @@ class ResCompany(models.Model):
         """Daily collection matrix of every company, in calls of about
         TIER_CALL_SECONDS: while work remains the cron framework calls again,
         and the next call finishes what this one left (the run is idempotent)."""
-        auto_commit = not getattr(threading.current_thread(), 'testing', False)
+        auto_commit = self._custmgmt_cron_start(CRON_COLLECTION)
+        if auto_commit is None:
+            return
         started = time.monotonic()
         done = remaining = 0
         companies = self.search([])
@@ -581,7 +666,7 @@ class ResCompany(models.Model):
             if remaining:
                 remaining += len(companies) - index - 1
                 break
-        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+        self._custmgmt_cron_progress(CRON_COLLECTION, done, remaining)
 
     # ------------------------------------------------------------
     # SERVICE BY TIER: visit cadence and surveys (seed 000 §五, seed 004)
@@ -613,17 +698,20 @@ class ResCompany(models.Model):
                 raise ValidationError(_("Visit intervals are days: 0 or more (0 for no visits)."))
 
     @api.model
-    def _custmgmt_run_each_company(self, run, **kwargs):
-        """A daily service action over every company: ``run(company,
-        auto_commit=..., **kwargs)`` returns how many records it made; each
-        company is committed outside tests. Returns the total."""
-        auto_commit = not getattr(threading.current_thread(), 'testing', False)
+    def _custmgmt_run_each_company(self, cron_xmlid, run, **kwargs):
+        """A daily service action over every company, as the scheduled action
+        ``cron_xmlid``: ``run(company, auto_commit=..., **kwargs)`` returns how
+        many records it made; each company is committed when the cron worker
+        runs it. Returns the total (0 when the job was busy)."""
+        auto_commit = self._custmgmt_cron_start(cron_xmlid)
+        if auto_commit is None:
+            return 0
         done = 0
         for company in self.sudo().search([]):
             done += run(company, auto_commit=auto_commit, **kwargs)
             if auto_commit:
                 self.env.cr.commit()
-        self.env['ir.cron']._notify_progress(done=done, remaining=0)
+        self._custmgmt_cron_progress(cron_xmlid, done, 0)
         return done
 
     def _custmgmt_service_policy(self):

@@ -1,22 +1,22 @@
 from unittest.mock import patch
 
+import psycopg2.errors
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
-
-from odoo.addons.custmgmt_addon.models.res_company import TIER_LOCK_KEY
+from odoo.tools import SQL, mute_logger
 
 from .common import CustmgmtCommon
+from .test_jobs import BUSY, JobLockMixin
 
 TODAY = '2026-11-24'  # window with 3 months: Aug, Sep, Oct 2026
 
 
 @tagged('post_install', '-at_install')
 @freeze_time(TODAY)
-class TestTierEngine(CustmgmtCommon):
+class TestTierEngine(JobLockMixin, CustmgmtCommon):
 
     @classmethod
     def setUpClass(cls):
@@ -205,6 +205,7 @@ class TestTierEngine(CustmgmtCommon):
                             for i, c in enumerate(customers)])
             self.env.flush_all()
             self.env.invalidate_all()
+            self.env.ref('custmgmt_addon.ir_cron_recompute_tiers')  # the job's xml id, cached once per process
             before = self.env.cr.sql_log_count
             done, _remaining = self._run(company)
             self.assertEqual(done, count)
@@ -213,20 +214,62 @@ class TestTierEngine(CustmgmtCommon):
         self.assertEqual(first_run_queries(self.company, 5), first_run_queries(company_2, 60))
 
     def test_two_runs_cannot_write_at_once(self):
+        """The recompute holds its scheduled action's row, as the cron worker
+        does while it runs the job: "Recompute Now" during the scheduled run is
+        refused, and the scheduled run steps aside during a manual one and
+        comes back a few minutes later."""
         self._pareto_twenty()
-        other = db_connect(self.env.cr.dbname).cursor()
-        try:
-            other.execute("SELECT pg_advisory_lock(%s)", [TIER_LOCK_KEY])
-            with self.assertRaisesRegex(UserError, "another run"):
+        top = self.env['res.partner'].search([('name', '=', 'Top 0')])
+        settings = self.env['res.config.settings'].with_user(self.sysadmin).create({})
+        with self._job_held('custmgmt_addon.ir_cron_recompute_tiers') as cron:
+            triggers = self._triggers(cron)
+            with self.assertRaisesRegex(UserError, BUSY):
+                settings.action_custmgmt_recompute_tiers()
+            with self.assertRaisesRegex(UserError, BUSY):
                 self._run()
-            # the scheduled action steps aside instead of failing
             self.env['res.company']._cron_custmgmt_recompute_tiers()
-            self.assertFalse(self._tier(self.env['res.partner'].search([('name', '=', 'Top 0')])))
-            other.execute("SELECT pg_advisory_unlock(%s)", [TIER_LOCK_KEY])
-        finally:
-            other.close()
-        self._run()
-        self.assertEqual(self._tier(self.env['res.partner'].search([('name', '=', 'Top 0')])), 'a')
+            self.assertFalse(self._tier(top))
+            self.assertFalse(self.company.custmgmt_tier_last_run_date)
+            self._assert_retriggered(cron, triggers)
+            # the cron worker holds the row itself while it runs the job: its call writes
+            self.env['res.company'].with_context(cron_id=cron.id)._cron_custmgmt_recompute_tiers()
+            self.assertEqual(self._tier(top), 'a')
+        settings.action_custmgmt_recompute_tiers()
+        self.assertEqual(self._tier(top), 'a')
+
+    def test_scheduled_calls_are_budgeted_and_a_manual_run_finishes_the_job(self):
+        self._pareto_twenty()
+        cron = self.env.ref('custmgmt_addon.ir_cron_recompute_tiers')
+        Partner = self.env['res.partner'].with_company(self.company)
+        settings = self.env['res.config.settings'].with_user(self.sysadmin).create({})
+        with patch('odoo.addons.custmgmt_addon.models.res_company.TIER_WRITE_BATCH', 5), \
+                patch('odoo.addons.custmgmt_addon.models.res_company.TIER_CALL_SECONDS', 0):
+            # a call of the cron worker stops when its time is up and says what remains
+            progress = self.env['ir.cron.progress'].sudo().create({'cron_id': cron.id})
+            self.env['res.company'].with_context(cron_id=cron.id, ir_cron_progress_id=progress.id)\
+                ._cron_custmgmt_recompute_tiers()
+            self.assertEqual(progress.done, 5)
+            self.assertGreaterEqual(progress.remaining, 15)
+            # called directly (not by the worker), it leaves the rest to the worker: its cron is triggered
+            triggers = self._triggers(cron)
+            self.env['res.company']._cron_custmgmt_recompute_tiers()
+            self.assertEqual(len(self._triggers(cron) - triggers), 1)
+            # "Recompute Now" finishes the whole job in one go
+            settings.action_custmgmt_recompute_tiers()
+        self.assertEqual(Partner.search_count([('customer_tier', '!=', False)]), 20)
+        self.assertEqual(self.company.custmgmt_tier_last_count, 20)
+
+    def test_failure_inside_a_run_is_reported_as_itself(self):
+        self._pareto_twenty()
+
+        def broken_chunk(company, chunk, today):
+            company.env.cr.execute(SQL("SELECT 1 / 0"))
+
+        with patch.object(type(self.env['res.company']), '_custmgmt_write_tier_chunk', broken_chunk), \
+                mute_logger('odoo.sql_db'):
+            for run in (self._run, self.env['res.company']._cron_custmgmt_recompute_tiers):
+                with self.assertRaises(psycopg2.errors.DivisionByZero), self.env.cr.savepoint():
+                    run()
 
     def test_interrupted_run_resumes_without_redoing_batches(self):
         self._pareto_twenty()
