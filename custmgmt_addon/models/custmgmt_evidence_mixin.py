@@ -15,6 +15,11 @@ class CustmgmtEvidenceMixin(models.AbstractModel):
         for record in self:
             record.evidence_count = counts.get(record.id, 0)
 
+    def _custmgmt_evidence_locked(self):
+        """The records of ``self`` whose evidence can no longer be deleted or
+        moved (a settled dispute's, say). None by default."""
+        return self.browse()
+
     def action_view_evidence(self):
         self.ensure_one()
         return {
