@@ -248,9 +248,9 @@ class TestComplaintGuards(TestComplaintCommon):
         # while new, the category may still be corrected
         complaint.with_user(self.salesman).write({'category_id': self._category('complaint_category_packaging').id})
         complaint.with_user(self.prod_manager).action_start()
-        with self.assertRaises(AccessError):
-            complaint.with_user(self.prod_manager).write({
-                'category_id': self._category('complaint_category_delivery').id})
+        for user in (self.salesman, self.prod_manager):
+            with self.assertRaisesRegex(AccessError, "change the category", msg=user.login):
+                complaint.with_user(user).write({'category_id': self._category('complaint_category_delivery').id})
         self.assertEqual(complaint.department_id, self.production)
         complaint.with_user(self.manager).write({'category_id': self._category('complaint_category_delivery').id})
         self.assertEqual(complaint.department_id, self.sales_dept)
