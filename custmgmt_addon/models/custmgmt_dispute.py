@@ -60,11 +60,15 @@ class CustmgmtDispute(models.Model):
             if not (dispute.outcome or '').strip():
                 raise ValidationError(_("Write the outcome before settling dispute %(name)s.", name=dispute.name))
 
-    @api.constrains('amount_disputed', 'settled_amount')
+    @api.constrains('amount_disputed', 'settled_amount', 'settled_date')
     def _check_amounts(self):
+        today = fields.Date.context_today(self)
         for dispute in self:
             if not (guards.amount_valid(dispute.amount_disputed) and guards.amount_valid(dispute.settled_amount)):
                 raise ValidationError(_("The amounts of dispute %(name)s cannot be negative.", name=dispute.name))
+            if not guards.not_in_future(dispute.settled_date, today):
+                raise ValidationError(_("Dispute %(name)s is settled on a date from 1900 to today.",
+                                        name=dispute.name))
 
     def write(self, vals):
         if vals.get('state') == 'settled' and 'settled_date' not in vals:

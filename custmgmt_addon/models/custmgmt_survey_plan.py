@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
 
 from ..rules import cadence
+from ..rules import guards
 from .res_partner import TIER_SELECTION
 
 PLAN_BATCH = 1000
@@ -51,6 +52,14 @@ class CustmgmtSurveyPlan(models.Model):
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
+
+    @api.constrains('period_start', 'deadline')
+    def _check_dates(self):
+        for plan in self:
+            if not (guards.date_in_range(plan.period_start) and guards.date_in_range(plan.deadline)) \
+                    or plan.deadline < plan.period_start:
+                raise ValidationError(_("A survey's period starts from 1900 and ends, at the latest, by 2199, "
+                                        "on or after its start."))
 
     @api.constrains('company_id', 'user_id')
     def _check_surveyor_company(self):

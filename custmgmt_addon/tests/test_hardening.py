@@ -319,9 +319,11 @@ class TestDisputeGuards(CustmgmtCommon):
             ['name', 'partner_id/.id', 'state', 'outcome'], [['Imported', str(self.customer.id), 'settled', 'Ok']])
         self.assertFalse(result['ids'])
 
-    def test_amounts_not_negative(self):
+    def test_amounts_and_dates_in_range(self):
         with self.assertRaises(ValidationError):
             self._dispute(amount_disputed=-5.0)
+        with self.assertRaises(ValidationError):
+            self._dispute(settled_date='9999-12-31')
 
 
 @tagged('post_install', '-at_install')
@@ -405,6 +407,9 @@ class TestVisitsAndSurveysStayInTheirCompany(ServiceCommon):
         self.assertFalse(plans.user_id & self.salesman)
         with self.assertRaises(ValidationError):
             plans[:1].write({'user_id': self.salesman.id})
+        for vals in ({'deadline': '9999-12-31'}, {'deadline': '2026-10-01'}):
+            with self.assertRaises(ValidationError, msg=vals):
+                plans[:1].with_user(self.manager_2).write(vals)
 
 
 @tagged('post_install', '-at_install')
