@@ -152,8 +152,10 @@ class ResPartner(models.Model):
             # on a handover (seen in the form), the owner follows the salesperson
             # unless it was set to someone else on purpose; write() does the same
             old_salesperson = partner._origin.user_id if partner._origin else partner.user_id
-            if guards.archive_owner_follows(partner.archive_user_id.id, old_salesperson.id):
+            if partner.user_id and guards.archive_owner_follows(partner.archive_user_id.id, old_salesperson.id):
                 partner.archive_user_id = partner.user_id
+            else:
+                partner.archive_user_id = partner.archive_user_id
 
     @api.depends('user_id', 'archive_user_id')
     @api.depends_context('uid')
@@ -299,7 +301,7 @@ class ResPartner(models.Model):
         # a handover of the salesperson takes the archive owner along (unless
         # it was set to someone else on purpose, or is written too)
         followers = self.browse()
-        if 'user_id' in vals and 'archive_user_id' not in vals:
+        if vals.get('user_id') and 'archive_user_id' not in vals:
             followers = self.sudo().filtered(lambda partner: partner.user_id.id != vals['user_id'] and
                                              guards.archive_owner_follows(partner.archive_user_id.id,
                                                                           partner.user_id.id))

@@ -65,6 +65,9 @@ class TestTakingOverAFile(CustmgmtCommon):
         # an owner set to someone else on purpose stays
         self.split.with_user(self.other).write({'user_id': self.salesman.id})
         self.assertEqual((self.split.user_id, self.split.archive_user_id), (self.salesman, self.owner))
+        # removing the salesperson is no handover: the file keeps its owner
+        self.mine.with_user(self.other).write({'user_id': False})
+        self.assertEqual(self.mine.archive_user_id, self.other)
 
     def test_unowned_customer_can_be_claimed_and_managers_reassign(self):
         self.nobodys.with_user(self.salesman).write({'user_id': self.salesman.id})
