@@ -7,7 +7,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import CustmgmtCommon
 from .test_complaint import RECEIVED, TestComplaintCommon
@@ -531,3 +531,60 @@ class TestNewUserTrial(CustmgmtCommon):
         form = Form(self.env['custmgmt.tier.set.wizard'].with_user(self.manager).with_context(
             default_partner_id=customer.id))
         self.assertEqual(form.tier, 'b')
+
+
+# Opens the Customer Archive tab and counts the "Add a line" links under the
+# decision chain and the competitors.
+COUNT_ADD_LINES = """
+(async () => {
+    const until = async (selector, ms = 15000) => {
+        const start = Date.now();
+        while (Date.now() - start < ms) {
+            const el = document.querySelector(selector);
+            if (el) { return el; }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error("not found: " + selector);
+    };
+    try {
+        await until(".o_form_view .o_field_widget[name='name']");
+        (await until(".o_notebook .nav-link[name='custmgmt_archive']")).click();
+        await until(".o_field_widget[name='competitor_line_ids']");
+        const adds = document.querySelectorAll(
+            ".o_field_widget[name='decision_member_ids'] .o_field_x2many_list_row_add, " +
+            ".o_field_widget[name='competitor_line_ids'] .o_field_x2many_list_row_add");
+        if (adds.length !== %(expected)s) {
+            throw new Error("expected %(expected)s 'Add a line', found " + adds.length);
+        }
+        console.log("test successful");
+    } catch (error) {
+        console.error(error.message);
+    }
+})();
+"""
+
+
+@tagged('post_install', '-at_install')
+class TestAddALineUi(HttpCase):
+    """In a real browser: no "Add a line" on another salesperson's customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        common = {'company_id': company.id, 'company_ids': [Command.set(company.ids)],
+                  'groups': 'base.group_user,base.group_partner_manager,sales_team.group_sale_salesman'}
+        cls.seller = new_test_user(cls.env, login='ui_seller', **common)
+        new_test_user(cls.env, login='ui_other_seller', **common)
+        cls.customer = cls.env['res.partner'].create({
+            'name': 'Benxi Alloys', 'is_company': True, 'user_id': cls.seller.id})
+
+    def _open(self, login, expected):
+        self.browser_js(f"/odoo/res.partner/{self.customer.id}", COUNT_ADD_LINES % {'expected': expected},
+                        login=login, timeout=90)
+
+    def test_other_salesperson_sees_no_add_a_line(self):
+        self._open('ui_other_seller', 0)
+
+    def test_own_salesperson_adds_lines(self):
+        self._open('ui_seller', 2)
