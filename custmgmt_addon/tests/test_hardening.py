@@ -468,6 +468,16 @@ class TestNewUserTrial(CustmgmtCommon):
         self.assertEqual(member.contact_id.parent_id, customer, "the contact is a child of the customer")
         self.assertEqual(customer.archive_user_id, self.salesman)
 
+    def test_decision_maker_form_creates_the_contact_on_save(self):
+        customer = self._customer("Saved Co", user_id=self.salesman.id)
+        form = Form(self.env['custmgmt.decision.member'].with_user(self.salesman).with_context(
+            default_partner_id=customer.id))
+        form.name = "Liu Yang"
+        form.email = "liu.yang@saved.example.com"
+        member = form.save()
+        self.assertEqual(member.contact_id.parent_id, customer)
+        self.assertEqual(member.contact_id.email, "liu.yang@saved.example.com")
+
     def test_refused_save_leaves_no_stray_contact(self):
         form = Form(self.env['res.partner'].with_user(self.salesman))
         form.name = "Refused Co"
