@@ -543,6 +543,29 @@ class TestNewUserTrial(CustmgmtCommon):
         self.assertEqual(form.tier, 'b')
 
 
+@tagged('post_install', '-at_install')
+class TestHardeningInChinese(CustmgmtCommon):
+    """The refusals are translated."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_chinese()
+
+    def test_refusals_in_chinese(self):
+        theirs = self._customer("Theirs Co", user_id=self.manager.id)
+        with self.assertRaisesRegex(AccessError, "只有客户管理主管才能更改"):
+            theirs.with_user(self.salesman).with_context(lang='zh_CN').write({'user_id': self.salesman.id})
+        with self.assertRaisesRegex(AccessError, "檔案負責人"):
+            contact = self.env['res.partner'].create({'name': 'Sun', 'parent_id': theirs.id})
+            self.env['custmgmt.decision.member'].with_user(self.salesman).with_context(lang='zh_TW').create({
+                'partner_id': theirs.id, 'contact_id': contact.id})
+        with self.assertRaisesRegex(ValidationError, "拜访间隔为 0"):
+            self.company.with_user(self.sysadmin).with_context(lang='zh_CN').write({'custmgmt_visit_days_a': -1})
+        note = theirs.with_context(lang='zh_TW')._custmgmt_tier_note('a', 'b', 'down')
+        self.assertIn("等級變動記錄", note)
+
+
 # Opens the Customer Archive tab and counts the "Add a line" links under the
 # decision chain and the competitors.
 COUNT_ADD_LINES = """
