@@ -53,8 +53,10 @@ class CustmgmtDispute(models.Model):
     def _check_settled(self):
         """Settled only with evidence and an outcome, whatever the path
         (button, form, import, RPC), and they stay."""
-        for dispute in self.filtered(lambda d: d.state == 'settled'):
-            if not dispute.sudo().evidence_count:
+        settled = self.filtered(lambda d: d.state == 'settled')
+        with_evidence = set(settled._custmgmt_with_evidence().ids)
+        for dispute in settled:
+            if dispute.id not in with_evidence:
                 raise ValidationError(_("Attach the evidence (contract, delivery notes, correspondence) before "
                                         "settling dispute %(name)s.", name=dispute.name))
             if not (dispute.outcome or '').strip():
@@ -90,7 +92,7 @@ class CustmgmtDispute(models.Model):
         for dispute in self:
             if dispute.state != 'open':
                 raise UserError(_("Only an open dispute can be settled (%(name)s).", name=dispute.name))
-            if not dispute.evidence_count:
+            if not dispute._custmgmt_with_evidence():
                 raise UserError(_("Attach the evidence (contract, delivery notes, correspondence) before "
                                   "settling dispute %(name)s.", name=dispute.name))
             if not (dispute.outcome or '').strip():

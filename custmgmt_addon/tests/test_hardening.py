@@ -304,6 +304,11 @@ class TestDisputeGuards(CustmgmtCommon):
         dispute = self._dispute(state='open')
         with self.assertRaises(ValidationError):
             dispute.write({'state': 'settled', 'outcome': 'Paid half'})
+        # an empty document is no evidence
+        self.env['ir.attachment'].with_user(self.salesman).create({
+            'name': 'empty.pdf', 'raw': b'', 'res_model': dispute._name, 'res_id': dispute.id})
+        with self.assertRaises(ValidationError):
+            dispute.write({'state': 'settled', 'outcome': 'Paid half'})
         evidence = self._evidence(dispute)
         with self.assertRaises(ValidationError):
             dispute.write({'state': 'settled'})
@@ -316,6 +321,8 @@ class TestDisputeGuards(CustmgmtCommon):
             evidence.with_user(self.salesman).unlink()
         with self.assertRaises(UserError):
             evidence.with_user(self.manager).write({'res_id': self._dispute().id})
+        with self.assertRaises(UserError):
+            evidence.with_user(self.manager).write({'raw': b''})
         self.assertTrue(evidence.exists())
         # import: the same constraints
         result = self.env['custmgmt.dispute'].with_user(self.salesman).load(
