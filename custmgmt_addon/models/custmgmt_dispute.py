@@ -73,6 +73,10 @@ class CustmgmtDispute(models.Model):
                                         name=dispute.name))
 
     def write(self, vals):
+        if 'state' in vals and vals['state'] != 'settled' and not self.env.su \
+                and any(dispute.state == 'settled' for dispute in self):
+            # settled is final: reopening it would free its evidence
+            raise UserError(_("A settled dispute stays settled; open a new dispute if the matter comes back."))
         if vals.get('state') == 'settled' and 'settled_date' not in vals:
             vals = dict(vals, settled_date=fields.Date.context_today(self))
         return super().write(vals)

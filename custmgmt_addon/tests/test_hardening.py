@@ -323,6 +323,10 @@ class TestDisputeGuards(CustmgmtCommon):
             evidence.with_user(self.manager).write({'res_id': self._dispute().id})
         with self.assertRaises(UserError):
             evidence.with_user(self.manager).write({'raw': b''})
+        # nor freed by cancelling or reopening the settled dispute
+        for state in ('cancelled', 'open', 'draft'):
+            with self.assertRaises(UserError, msg=state):
+                dispute.with_user(self.manager).write({'state': state})
         self.assertTrue(evidence.exists())
         # import: the same constraints
         result = self.env['custmgmt.dispute'].with_user(self.salesman).load(
