@@ -97,3 +97,9 @@ def test_direction_and_summary():
     assert summary['a'] == (1, pytest.approx(80.0))
     assert summary['b'] == (1, pytest.approx(15.0))
     assert summary['c'] == (2, pytest.approx(5.0))
+
+
+def test_unused_cut_points_stay_in_range():
+    assert [c for c, _m in tiers.check_policy('pareto', 3, 80, 95, -1, 0)] == ['amount_range']
+    assert [c for c, _m in tiers.check_policy('amount', 3, 150, 95, 100, 10)] == ['share_range']
+    assert tiers.check_policy('amount', 3, 80, 95, 100, 10) == []

@@ -19,3 +19,4 @@ from . import custmgmt_visit
 from . import custmgmt_survey_plan
 from . import survey_survey
 from . import survey_user_input
+from . import ir_attachment

@@ -1,13 +1,16 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
 from ..rules import complaints as complaint_rules
+from ..rules import guards
 from .res_partner import TIER_SELECTION
 
 OPEN_STATES = ('new', 'in_progress')
+# the KPI: stamped by the complaint's stages, never typed (date_received only at creation)
+KPI_DATES = ('first_response_date', 'resolved_date', 'closed_date')
 ACTIVITY_TYPE = 'custmgmt_addon.mail_activity_type_complaint'
 
 
@@ -39,7 +42,7 @@ class CustmgmtComplaint(models.Model):
         string="To Triage", tracking=True,
         help="Received by email from an address that matches no customer.")
     category_id = fields.Many2one('custmgmt.complaint.category', string="Category", tracking=True)
-    kind = fields.Selection(related='category_id.kind', store=True, string="Kind")
+    kind = fields.Selection(related='category_id.kind', store=True, string="Complaint Type")
     description = fields.Html()
     sale_order_id = fields.Many2one('sale.order', string="Sales Order", check_company=True,
                                     domain="[('partner_id', 'child_of', partner_id)]")
@@ -50,6 +53,7 @@ class CustmgmtComplaint(models.Model):
     date_received = fields.Datetime(string="Received", required=True, default=fields.Datetime.now)
     customer_tier = fields.Selection(
         TIER_SELECTION, string="Customer Tier", compute='_compute_customer_tier', store=True,
+        groups='custmgmt_addon.group_custmgmt_user',  # not the complaint handlers'
         help="The customer's tier in this company when the complaint came in.")
     department_id = fields.Many2one(
         'custmgmt.department', string="Department", compute='_compute_department_id', store=True,
@@ -139,8 +143,27 @@ class CustmgmtComplaint(models.Model):
                 complaint.date_received, complaint.resolved_date)
 
     # ------------------------------------------------------------
-    # ONCHANGE
+    # CONSTRAINTS AND ONCHANGE
     # ------------------------------------------------------------
+
+    @api.constrains('state', 'root_cause', 'corrective_action', 'customer_informed')
+    def _check_resolution_kept(self):
+        """What a resolved or closed complaint says stays said, whatever the path."""
+        for complaint in self.filtered(lambda c: c.state in ('resolved', 'closed')):
+            if not (complaint.root_cause or '').strip() or not (complaint.corrective_action or '').strip():
+                raise ValidationError(_("Complaint %(name)s is resolved: its root cause and corrective action "
+                                        "cannot be emptied.", name=complaint.name))
+            if complaint.state == 'closed' and not complaint.customer_informed:
+                raise ValidationError(_("Complaint %(name)s is closed: the customer was informed.",
+                                        name=complaint.name))
+
+    @api.constrains('date_received')
+    def _check_date_received(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            if not guards.not_in_future(complaint.date_received, now.date()) or complaint.date_received > now:
+                raise ValidationError(_("Complaint %(name)s is received at a date from 1900 up to now.",
+                                        name=complaint.name))
 
     @api.onchange('contact_id')
     def _onchange_contact_id(self):
@@ -153,7 +176,13 @@ class CustmgmtComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        default_state = self.env.context.get('default_state') or 'new'
         for vals in vals_list:
+            if (vals.get('state') or default_state) != 'new':
+                raise UserError(_("A complaint is created as new; it then moves through its stages."))
+            if any(vals.get(fname) for fname in KPI_DATES):
+                raise UserError(_("The response and resolution times of a complaint are stamped by its "
+                                  "stages; they cannot be typed."))
             if vals.get('name', '/') == '/':
                 company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
                 vals['name'] = self.env['ir.sequence'].with_company(company).next_by_code('custmgmt.complaint') or '/'
@@ -165,12 +194,28 @@ class CustmgmtComplaint(models.Model):
         return complaints
 
     def write(self, vals):
-        if {'department_id', 'user_id'} & vals.keys() and not self.env.su \
-                and not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
+        manager = self.env.su or self.env.user.has_group('custmgmt_addon.group_custmgmt_manager')
+        if {'department_id', 'user_id'} & vals.keys() and not manager:
             for complaint in self:
                 if vals.get('department_id', complaint.department_id.id) != complaint.department_id.id \
                         or vals.get('user_id', complaint.user_id.id) != complaint.user_id.id:
                     raise AccessError(_("Only customer management Managers can reassign a complaint."))
+        if 'category_id' in vals and not manager:
+            # a new category routes the complaint anew: a reassignment once it left 'new'
+            if any(c.state != 'new' and c.category_id.id != (vals['category_id'] or False) for c in self):
+                raise AccessError(_("Only customer management Managers can change the category (and so the "
+                                    "department) of a complaint that is being worked on."))
+        if 'company_id' in vals and not manager \
+                and any(c.company_id.id != vals['company_id'] for c in self):
+            raise AccessError(_("Only customer management Managers can move a complaint to another company."))
+        if not self.env.context.get('custmgmt_stage_stamp'):
+            typed = [fname for fname in KPI_DATES if fname in vals]
+            if 'date_received' in vals and any(c.date_received != fields.Datetime.to_datetime(vals['date_received'])
+                                               for c in self):
+                typed.append('date_received')
+            if typed:
+                raise UserError(_("The received, response and resolution times of a complaint are its KPI: "
+                                  "they cannot be changed."))
         if 'state' in vals:
             self._custmgmt_check_stage(vals)
             vals = dict(vals, **self._custmgmt_stage_dates(vals['state']))
@@ -216,10 +261,23 @@ class CustmgmtComplaint(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         """A mail to the complaints alias: a complaint for the sender's customer,
         or one flagged for triage when the sender is unknown."""
+        attachment_sizes = [len(attachment.content or b'') if hasattr(attachment, 'content')
+                            else len(attachment[1] or b'') for attachment in msg_dict.get('attachments') or []]
+        if guards.mail_too_large(msg_dict.get('body'), attachment_sizes):
+            raise UserError(_("This mail to the complaints address is too large (more than %(mb)s MB of "
+                              "attachments or %(chars)s characters of text); send the documents separately.",
+                              mb=guards.MAX_MAIL_ATTACHMENT_BYTES // (1024 * 1024),
+                              chars=guards.MAX_MAIL_BODY_CHARS))
         email = email_normalize(msg_dict.get('email_from') or '')
         sender = self.env['res.partner']
         if email:
-            sender = self.env['res.partner'].search([('email_normalized', '=', email)], limit=1)
+            # an address shared by several customers says nothing of which one
+            # complains: the complaint goes to triage
+            matches = self.env['res.partner'].search([('email_normalized', '=', email)])
+            commercial = guards.owners_of_shared_address(matches.commercial_partner_id.ids)
+            if commercial:
+                in_customer = matches.filtered(lambda p: p.commercial_partner_id.id == commercial)
+                sender = in_customer.filtered(lambda p: p.id != commercial)[:1] or in_customer[:1]
         values = {
             'name': '/',  # the sequence, not the mail's subject
             'subject': msg_dict.get('subject') or _("Complaint by email"),
@@ -269,7 +327,8 @@ class CustmgmtComplaint(models.Model):
         resolution and closing times; return the values for the state write."""
         now = fields.Datetime.now()
         if state != 'new':
-            self.filtered(lambda c: not c.first_response_date).write({'first_response_date': now})
+            self.filtered(lambda c: not c.first_response_date).with_context(custmgmt_stage_stamp=True).write(
+                {'first_response_date': now})
         if state == 'resolved':
             return {'resolved_date': now}
         if state == 'closed':

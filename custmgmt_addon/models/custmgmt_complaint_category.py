@@ -10,7 +10,8 @@ class CustmgmtComplaintCategory(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     kind = fields.Selection(
-        [('quality', 'Quality'), ('non_quality', 'Non-quality')], required=True, default='non_quality',
+        [('quality', 'Quality'), ('non_quality', 'Non-quality')], string="Complaint Type", required=True,
+        default='non_quality',
         help="Quality complaints (product, packaging) go to production; the others to sales.")
     department_id = fields.Many2one(
         'custmgmt.department', string="Department",

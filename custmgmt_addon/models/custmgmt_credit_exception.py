@@ -64,3 +64,10 @@ class CustmgmtCreditException(models.Model):
 
     def action_refuse(self):
         self._custmgmt_decide('refused')
+
+    @api.depends('order_id', 'partner_id')
+    def _compute_display_name(self):
+        for exception in self:
+            exception.display_name = _("Credit exception for %(order)s (%(customer)s)",
+                                       order=exception.order_id.name or _("new order"),
+                                       customer=exception.partner_id.display_name or '')

@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..rules import archive as archive_rules
+from ..rules import guards
+from .custmgmt_competitor_line import archive_line_auto_init, check_archive_owner
 
 
 class CustmgmtDecisionMember(models.Model):
@@ -18,16 +20,22 @@ class CustmgmtDecisionMember(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     partner_id = fields.Many2one(
-        'res.partner', string="Customer", required=True, index=True, ondelete='cascade',
+        'res.partner', string="Customer", required=True, index=True, ondelete='cascade', check_company=True,
         domain=[('is_company', '=', True)])
-    company_id = fields.Many2one(related='partner_id.company_id', store=True, index=True)
+    # the company where the person was recorded: a shared customer (no company)
+    # has a decision chain per company
+    company_id = fields.Many2one(
+        'res.company', string="Company", compute='_compute_company_id', store=True, readonly=False,
+        precompute=True, required=True, index=True)
+    # required by the constraint below: a line typed with a new person's name
+    # creates the contact on save (create())
     contact_id = fields.Many2one(
-        'res.partner', string="Contact", required=True, ondelete='restrict',
+        'res.partner', string="Contact", ondelete='restrict', index=True,
         domain="[('parent_id', '=', partner_id), ('is_company', '=', False)]")
-    name = fields.Char(related='contact_id.name', string="Name", store=True)
-    phone = fields.Char(related='contact_id.phone')
-    mobile = fields.Char(related='contact_id.mobile')
-    email = fields.Char(related='contact_id.email')
+    name = fields.Char(related='contact_id.name', string="Name", store=True, readonly=False)
+    phone = fields.Char(related='contact_id.phone', readonly=False)
+    mobile = fields.Char(related='contact_id.mobile', readonly=False)
+    email = fields.Char(related='contact_id.email', readonly=False)
     department = fields.Selection(
         [('management', 'Management'),
          ('purchasing', 'Purchasing'),
@@ -69,6 +77,11 @@ class CustmgmtDecisionMember(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
+    @api.depends('partner_id')
+    def _compute_company_id(self):
+        for member in self:
+            member.company_id = member.partner_id.company_id or member.company_id or self.env.company
+
     @api.depends('contact_id')
     def _compute_position(self):
         for member in self:
@@ -101,15 +114,53 @@ class CustmgmtDecisionMember(models.Model):
     @api.constrains('partner_id', 'contact_id')
     def _check_contact_of_customer(self):
         for member in self:
+            if not member.contact_id:
+                raise ValidationError(_("Choose the contact or type the name of each person of the decision "
+                                        "chain of %(customer)s.", customer=member.partner_id.display_name))
             if member.contact_id.commercial_partner_id != member.partner_id.commercial_partner_id \
                     or member.contact_id == member.partner_id:
                 raise ValidationError(_(
                     "%(contact)s is not a contact person of %(customer)s.",
                     contact=member.contact_id.display_name, customer=member.partner_id.display_name))
 
+    @api.constrains('birthday')
+    def _check_birthday(self):
+        today = fields.Date.context_today(self)
+        for member in self:
+            if not guards.not_in_future(member.birthday, today):
+                raise ValidationError(_("The birthday of %(name)s must be a date from 1900 to today.",
+                                        name=member.name or ''))
+
     # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
+
+    def _auto_init(self):
+        archive_line_auto_init(self)
+        return super()._auto_init()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_archive_owner(self, [vals.get('partner_id') for vals in vals_list])
+        contact_fields = ('name', 'phone', 'mobile', 'email')
+        for vals in vals_list:
+            if vals.get('contact_id') or not (vals.get('name') or '').strip() or not vals.get('partner_id'):
+                continue
+            # a person typed in the line on a customer (saved in this same save):
+            # the contact is created with it, as a child of the customer
+            contact = self.env['res.partner'].create({
+                'parent_id': vals['partner_id'],
+                'type': 'contact',
+                'function': vals.get('position') or False,
+                **{fname: vals.pop(fname) for fname in contact_fields if fname in vals},
+            })
+            vals['contact_id'] = contact.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if 'partner_id' in vals:
+            check_archive_owner(self, [vals['partner_id']])
+        return super().write(vals)
 
     def _compute_display_name(self):
         for member in self:

@@ -1,7 +1,8 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..rules import complaints as complaint_rules
+from ..rules import guards
 
 
 class CustmgmtDispute(models.Model):
@@ -48,6 +49,41 @@ class CustmgmtDispute(models.Model):
             dispute.resolution_basis = complaint_rules.resolution_basis(
                 dispute.contract_explicit, dispute.clause_unfair)
 
+    @api.constrains('state', 'outcome')
+    def _check_settled(self):
+        """Settled only with evidence and an outcome, whatever the path
+        (button, form, import, RPC), and they stay."""
+        settled = self.filtered(lambda d: d.state == 'settled')
+        with_evidence = set(settled._custmgmt_with_evidence().ids)
+        for dispute in settled:
+            if dispute.id not in with_evidence:
+                raise ValidationError(_("Attach the evidence (contract, delivery notes, correspondence) before "
+                                        "settling dispute %(name)s.", name=dispute.name))
+            if not (dispute.outcome or '').strip():
+                raise ValidationError(_("Write the outcome before settling dispute %(name)s.", name=dispute.name))
+
+    @api.constrains('amount_disputed', 'settled_amount', 'settled_date')
+    def _check_amounts(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            if not (guards.amount_valid(dispute.amount_disputed) and guards.amount_valid(dispute.settled_amount)):
+                raise ValidationError(_("The amounts of dispute %(name)s cannot be negative.", name=dispute.name))
+            if not guards.not_in_future(dispute.settled_date, today):
+                raise ValidationError(_("Dispute %(name)s is settled on a date from 1900 to today.",
+                                        name=dispute.name))
+
+    def write(self, vals):
+        if 'state' in vals and vals['state'] != 'settled' and not self.env.su \
+                and any(dispute.state == 'settled' for dispute in self):
+            # settled is final: reopening it would free its evidence
+            raise UserError(_("A settled dispute stays settled; open a new dispute if the matter comes back."))
+        if vals.get('state') == 'settled' and 'settled_date' not in vals:
+            vals = dict(vals, settled_date=fields.Date.context_today(self))
+        return super().write(vals)
+
+    def _custmgmt_evidence_locked(self):
+        return self.filtered(lambda dispute: dispute.state == 'settled')
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(dispute.state != 'draft' for dispute in self):
@@ -60,12 +96,12 @@ class CustmgmtDispute(models.Model):
         for dispute in self:
             if dispute.state != 'open':
                 raise UserError(_("Only an open dispute can be settled (%(name)s).", name=dispute.name))
-            if not dispute.evidence_count:
+            if not dispute._custmgmt_with_evidence():
                 raise UserError(_("Attach the evidence (contract, delivery notes, correspondence) before "
                                   "settling dispute %(name)s.", name=dispute.name))
             if not (dispute.outcome or '').strip():
                 raise UserError(_("Write the outcome before settling dispute %(name)s.", name=dispute.name))
-        self.write({'state': 'settled', 'settled_date': fields.Date.context_today(self)})
+        self.write({'state': 'settled'})
 
     def action_cancel(self):
         self.write({'state': 'cancelled'})

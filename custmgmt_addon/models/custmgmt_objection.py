@@ -1,7 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..rules import complaints as complaint_rules
+from ..rules import guards
 
 
 class CustmgmtObjection(models.Model):
@@ -35,6 +37,13 @@ class CustmgmtObjection(models.Model):
     outcome = fields.Selection(
         [('open', 'Open'), ('overcome', 'Overcome'), ('lost', 'Lost')], required=True, default='open')
 
+    @api.constrains('date')
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for objection in self:
+            if not guards.not_in_future(objection.date, today):
+                raise ValidationError(_("An objection is dated from 1900 to today."))
+
     @api.constrains('cause_side', 'cause')
     def _check_cause(self):
         sides = dict(self._fields['cause_side']._description_selection(self.env))
@@ -44,6 +53,15 @@ class CustmgmtObjection(models.Model):
                 raise ValidationError(_(
                     "“%(cause)s” is not a cause on the %(side)s side.",
                     cause=causes[objection.cause], side=sides[objection.cause_side]))
+
+    @api.depends('partner_id', 'objection_type', 'date')
+    def _compute_display_name(self):
+        types = dict(self._fields['objection_type']._description_selection(self.env))
+        for objection in self:
+            objection.display_name = _("%(customer)s: %(type)s objection of %(date)s",
+                                       customer=objection.partner_id.display_name or _("New objection"),
+                                       type=types.get(objection.objection_type, ''),
+                                       date=format_date(self.env, objection.date))
 
     @api.onchange('cause_side')
     def _onchange_cause_side(self):

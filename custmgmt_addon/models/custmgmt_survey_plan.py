@@ -1,7 +1,9 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
 
 from ..rules import cadence
+from ..rules import guards
 from .res_company import CRON_SURVEYS
 from .res_partner import TIER_SELECTION
 
@@ -31,7 +33,7 @@ class CustmgmtSurveyPlan(models.Model):
                                  ondelete='cascade', check_company=True)
     company_id = fields.Many2one('res.company', required=True, index=True, ondelete='cascade')
     kind = fields.Selection([('monthly', 'Monthly phone survey'), ('quarterly', 'Quarterly survey')],
-                            required=True)
+                            string="Survey Kind", required=True)
     period_start = fields.Date(string="Period", required=True)
     deadline = fields.Date(required=True)
     customer_tier = fields.Selection(TIER_SELECTION, string="Customer Tier", readonly=True,
@@ -47,6 +49,26 @@ class CustmgmtSurveyPlan(models.Model):
         ('period_uniq', 'unique (partner_id, company_id, kind, period_start)',
          "A customer is surveyed once per period."),
     ]
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains('period_start', 'deadline')
+    def _check_dates(self):
+        for plan in self:
+            if not (guards.date_in_range(plan.period_start) and guards.date_in_range(plan.deadline)) \
+                    or plan.deadline < plan.period_start:
+                raise ValidationError(_("A survey's period starts from 1900 and ends, at the latest, by 2199, "
+                                        "on or after its start."))
+
+    @api.constrains('company_id', 'user_id')
+    def _check_surveyor_company(self):
+        for plan in self:
+            if plan.user_id and plan.company_id not in plan.user_id.company_ids:
+                raise ValidationError(_(
+                    "%(user)s cannot survey customers for %(company)s: they are not a user of that company.",
+                    user=plan.user_id.name, company=plan.company_id.name))
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -105,13 +127,15 @@ class CustmgmtSurveyPlan(models.Model):
         company = company.sudo()
         today = today or fields.Date.context_today(company)
         periods = cadence.periods_under_way(today)
+        company_user_ids = set(company._custmgmt_user_ids())  # surveys of a company go to its users only
         vals_list = []
         for partner_id, tier, user_id, leader_id, planned in self._custmgmt_survey_rows(company, periods):
             for kind, start in periods:
                 if not cadence.survey_applies(tier, kind) or (kind, start) in planned:
                     continue
                 # monthly: the salesperson; quarterly: the team leader (mid-level manager)
-                surveyor = user_id if kind == 'monthly' else (leader_id or user_id)
+                candidates = [user_id] if kind == 'monthly' else [leader_id, user_id]
+                surveyor = next((uid for uid in candidates if uid in company_user_ids), None)
                 vals_list.append({
                     'partner_id': partner_id, 'company_id': company.id, 'kind': kind,
                     'period_start': start, 'deadline': cadence.period_end(start, kind),
@@ -167,7 +191,6 @@ class CustmgmtSurveyPlan(models.Model):
         fulfilled = mine[:1] or plans.filtered(lambda plan: plan.kind == 'monthly')[:1]
         if fulfilled:
             fulfilled.write({'state': 'done', 'user_input_id': answer.id})
-            fulfilled.activity_id.action_feedback(
-                feedback=_("Customer opinion form filled in: satisfaction %(score).2f / 5.",
-                           score=answer.custmgmt_satisfaction))
+            # the activity is on the customer, whose chatter every internal user reads: no score
+            fulfilled.activity_id.action_feedback(feedback=_("Customer opinion form filled in."))
         return fulfilled

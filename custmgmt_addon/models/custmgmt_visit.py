@@ -9,12 +9,17 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import cadence
+from ..rules import guards
 from .res_company import CRON_VISITS
 from .res_partner import TIER_SELECTION
 
 _logger = logging.getLogger(__name__)
 
 VISIT_BATCH = 1000
+# what a done visit's report records (one of them at least)
+REPORT_FIELDS = ('info_funds', 'info_operations', 'info_stock', 'info_material_stock', 'info_sales',
+                 'info_consumption', 'info_praise', 'info_criticism', 'info_hopes', 'info_complaints',
+                 'info_market', 'next_steps')
 KINDS = [
     ('routine', 'Routine visit'),
     ('top_management', 'Top-management visit'),
@@ -61,7 +66,7 @@ class CustmgmtVisit(models.Model):
     contact_ids = fields.Many2many(
         'res.partner', 'custmgmt_visit_contact_rel', 'visit_id', 'partner_id', string="People Met",
         domain="[('commercial_partner_id', '=', partner_id)]")
-    kind = fields.Selection(KINDS, required=True, default='routine', tracking=True)
+    kind = fields.Selection(KINDS, string="Visit Kind", required=True, default='routine', tracking=True)
     purpose_ids = fields.Many2many('custmgmt.visit.purpose', string="Purposes")
     state = fields.Selection(
         [('planned', 'Planned'), ('done', 'Done'), ('cancelled', 'Cancelled')],
@@ -130,6 +135,39 @@ class CustmgmtVisit(models.Model):
             if not cadence.valid_time(visit.visit_time):
                 raise ValidationError(_("The visit time is an hour of the day, from 00:00 to 23:59."))
 
+    @api.constrains('date')
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for visit in self:
+            if not guards.visit_date_in_range(visit.date, today):
+                raise ValidationError(_(
+                    "A visit is dated from 1900 up to %(years)s years ahead, not %(date)s.",
+                    years=guards.MAX_VISIT_YEARS_AHEAD, date=visit.date))
+
+    @api.constrains('amount_collected')
+    def _check_amount_collected(self):
+        for visit in self:
+            if not guards.amount_valid(visit.amount_collected):
+                raise ValidationError(_("The amount collected on a visit cannot be negative."))
+
+    @api.constrains('state', *REPORT_FIELDS, 'amount_collected')
+    def _check_done_has_report(self):
+        for visit in self.filtered(lambda v: v.state == 'done'):
+            if not guards.visit_report_recorded([visit[fname] for fname in REPORT_FIELDS], visit.amount_collected):
+                raise ValidationError(_(
+                    "Record what the visit to %(customer)s brought (information gathered, next steps or an "
+                    "amount collected) before marking it done.", customer=visit.partner_id.display_name))
+
+    @api.constrains('company_id', 'user_id', 'visitor_ids')
+    def _check_visitors_company(self):
+        for visit in self:
+            outsiders = (visit.user_id | visit.visitor_ids).filtered(
+                lambda user: visit.company_id not in user.company_ids)
+            if outsiders:
+                raise ValidationError(_(
+                    "%(users)s cannot visit for %(company)s: they are not users of that company.",
+                    users=", ".join(outsiders.mapped('name')), company=visit.company_id.name))
+
     # ------------------------------------------------------------
     # CRUD METHODS
     # ------------------------------------------------------------
@@ -142,6 +180,9 @@ class CustmgmtVisit(models.Model):
     def write(self, vals):
         if vals.get('state') in ('planned', 'cancelled') and any(visit.state == 'done' for visit in self):
             raise UserError(_("A done visit keeps its report: it cannot be cancelled or planned again."))
+        if 'date' in vals and any(visit.state == 'done' and visit.date != fields.Date.to_date(vals['date'])
+                                  for visit in self):
+            raise UserError(_("A done visit keeps its date."))
         res = super().write(vals)
         if 'date' in vals or 'visit_time' in vals:
             # a planned visit moved: its activities and its meeting move with it
@@ -300,6 +341,7 @@ class CustmgmtVisit(models.Model):
     def _custmgmt_visits_to_plan(self, company, today):
         """Values of the visits the schedule must plan in ``company`` on ``today``."""
         policy = company._custmgmt_service_policy()
+        company_user_ids = set(company._custmgmt_user_ids())  # visits of a company go to its users only
         vals_list = []
         for row in self._custmgmt_cadence_rows(company):
             due, top_due = self._custmgmt_due_dates(row, policy, today)
@@ -311,6 +353,7 @@ class CustmgmtVisit(models.Model):
                 plans.append(('top_management', top_due, cadence.top_visitors(
                     policy['top_ids'], row.leader_id, row.user_id)))
             for kind, day, visitor_ids in plans:
+                visitor_ids = [uid for uid in visitor_ids if uid in company_user_ids]
                 if not visitor_ids:
                     _logger.info("Visit schedule: customer %s has nobody to visit it.", row.partner_id)
                     continue

@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, split_every
 
 from ..rules import credit as credit_rules
+from ..rules import guards
 from ..rules import tiers as tier_rules
 
 _logger = logging.getLogger(__name__)
@@ -117,6 +118,8 @@ class ResCompany(models.Model):
             'months': _("The tier window must be between 1 and 12 months."),
             'shares': _("Pareto cut points must satisfy 0 < A share < B share ≤ 100."),
             'amounts': _("Grade standard amounts must satisfy A amount > B amount ≥ 0."),
+            'share_range': _("Shares are percentages from 0 to 100."),
+            'amount_range': _("Grade standard amounts cannot be negative."),
         }
         problems = tier_rules.check_policy(**policy)
         if problems:
@@ -693,9 +696,20 @@ class ResCompany(models.Model):
                     'custmgmt_top_visit_days')
     def _check_custmgmt_visit_days(self):
         for company in self:
-            if min(company.custmgmt_visit_days_a, company.custmgmt_visit_days_b, company.custmgmt_visit_days_c,
-                   company.custmgmt_top_visit_days) < 0:
-                raise ValidationError(_("Visit intervals are days: 0 or more (0 for no visits)."))
+            if not all(guards.interval_days_valid(days) for days in (
+                    company.custmgmt_visit_days_a, company.custmgmt_visit_days_b, company.custmgmt_visit_days_c,
+                    company.custmgmt_top_visit_days)):
+                raise ValidationError(_("Visit intervals are days from 0 (no visits) to %(max)s.",
+                                        max=guards.MAX_INTERVAL_DAYS))
+
+    @api.constrains('custmgmt_complaint_days_a', 'custmgmt_complaint_days_b', 'custmgmt_complaint_days_c')
+    def _check_custmgmt_complaint_days(self):
+        for company in self:
+            if not all(guards.complaint_days_valid(days) for days in (
+                    company.custmgmt_complaint_days_a, company.custmgmt_complaint_days_b,
+                    company.custmgmt_complaint_days_c)):
+                raise ValidationError(_("Days to answer a complaint are from 0 (the same day) to %(max)s.",
+                                        max=guards.MAX_COMPLAINT_DAYS))
 
     @api.model
     def _custmgmt_run_each_company(self, cron_xmlid, run, **kwargs):
@@ -713,6 +727,13 @@ class ResCompany(models.Model):
                 self.env.cr.commit()
         self._custmgmt_cron_progress(cron_xmlid, done, 0)
         return done
+
+    def _custmgmt_user_ids(self):
+        """Ids of the active internal users who work in this company (visits
+        and surveys of the company go to them only)."""
+        self.ensure_one()
+        return self.env['res.users'].sudo().search([
+            ('company_ids', 'in', self.id), ('share', '=', False)]).ids
 
     def _custmgmt_service_policy(self):
         """The visit policy of this company, as ``rules.cadence`` takes it."""

@@ -5,6 +5,7 @@ from odoo.tools import SQL, format_amount
 from ..rules import archive as archive_rules
 from ..rules import cadence as cadence_rules
 from ..rules import credit as credit_rules
+from ..rules import guards
 from ..rules import tiers as tier_rules
 
 TIER_SELECTION = [
@@ -14,6 +15,8 @@ TIER_SELECTION = [
 ]
 # fields only the tier engine (SQL) or a Manager may change
 TIER_MANAGED_FIELDS = {'customer_tier', 'tier_locked', 'tier_lock_reason', 'tier_monthly_average'}
+# the fields every "own customer" record rule keys on
+OWNER_FIELDS = ('user_id', 'archive_user_id')
 ARCHIVE_GROUP = 'custmgmt_addon.group_custmgmt_user'
 
 
@@ -101,6 +104,10 @@ class ResPartner(models.Model):
         'custmgmt.partner.sales.month', 'partner_id', string="Monthly Sales", groups=ARCHIVE_GROUP)
     decision_member_count = fields.Integer(
         compute='_compute_decision_member_count', groups=ARCHIVE_GROUP)
+    custmgmt_archive_editable = fields.Boolean(
+        string="May Edit the Archive", compute='_compute_custmgmt_archive_editable', groups=ARCHIVE_GROUP,
+        help="The current user may add to the decision chain and the competitors of this customer: "
+             "its salesperson, its archive owner or a Manager.")
 
     # ------------------------------------------------------------
     # FIELDS: tier (客户分级), per company
@@ -142,8 +149,23 @@ class ResPartner(models.Model):
     @api.depends('user_id')
     def _compute_archive_user_id(self):
         for partner in self:
-            if not partner.archive_user_id:
+            # on a handover (seen in the form), the owner follows the salesperson
+            # unless it was set to someone else on purpose; write() does the same
+            old_salesperson = partner._origin.user_id if partner._origin else partner.user_id
+            if partner.user_id and guards.archive_owner_follows(partner.archive_user_id.id, old_salesperson.id):
                 partner.archive_user_id = partner.user_id
+            else:
+                partner.archive_user_id = partner.archive_user_id
+
+    @api.depends('user_id', 'archive_user_id')
+    @api.depends_context('uid')
+    def _compute_custmgmt_archive_editable(self):
+        user = self.env.user
+        manager = self.env.su or user.has_group('custmgmt_addon.group_custmgmt_manager')
+        for partner in self:
+            saved = partner._origin
+            partner.custmgmt_archive_editable = manager or not saved or user in (
+                saved.sudo().user_id | saved.sudo().archive_user_id)
 
     def _compute_decision_member_count(self):
         counts = dict(self.env['custmgmt.decision.member']._read_group(
@@ -214,6 +236,27 @@ class ResPartner(models.Model):
                     "The statement day of %(customer)s must be a day of the month from 1 to 31, not %(day)s.",
                     customer=partner.display_name, day=partner.statement_day))
 
+    @api.constrains('year_founded')
+    def _check_year_founded(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if not guards.year_founded_valid(partner.year_founded, today):
+                raise ValidationError(_(
+                    "The year %(customer)s was founded must be from %(first)s to %(last)s, not %(year)s.",
+                    customer=partner.display_name, first=guards.MIN_YEAR_FOUNDED, last=today.year,
+                    year=partner.year_founded))
+
+    @api.constrains('registered_capital', 'warehouse_area', 'employee_count', 'sales_staff_count')
+    def _check_archive_figures(self):
+        for partner in self:
+            if not all(guards.amount_valid(value) for value in (partner.registered_capital,
+                                                                partner.warehouse_area)) \
+                    or not all(guards.count_valid(value) for value in (partner.employee_count,
+                                                                       partner.sales_staff_count)):
+                raise ValidationError(_(
+                    "Registered capital, warehouse area, employees and sales staff of %(customer)s "
+                    "cannot be negative.", customer=partner.display_name))
+
     @api.constrains('custmgmt_visit_time')
     def _check_custmgmt_visit_time(self):
         for partner in self:
@@ -231,17 +274,65 @@ class ResPartner(models.Model):
     # CRUD METHODS
     # ------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._custmgmt_is_manager():
+            defaults = {fname for fname in TIER_MANAGED_FIELDS if self.env.context.get(f'default_{fname}')}
+            if defaults or any(TIER_MANAGED_FIELDS & {k for k, v in vals.items() if v} for vals in vals_list):
+                raise AccessError(_("Only customer management Managers can set or lock a customer tier."))
+            if self.env.user.has_group(ARCHIVE_GROUP):
+                # a User who opens the file of a new customer nobody sells to
+                # yet is its archive owner (one person responsible, seed 001 §三)
+                for vals in vals_list:
+                    if not vals.get('parent_id') and not vals.get('user_id') \
+                            and not vals.get('archive_user_id') \
+                            and not self.env.context.get('default_user_id') \
+                            and not self.env.context.get('default_archive_user_id'):
+                        vals['archive_user_id'] = self.env.uid
+        return super().create(vals_list)
+
     def write(self, vals):
-        if TIER_MANAGED_FIELDS & vals.keys() and not self.env.su \
-                and not self.env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
+        manager = self._custmgmt_is_manager()
+        if TIER_MANAGED_FIELDS & vals.keys() and not manager:
             raise AccessError(_("Only customer management Managers can set or lock a customer tier."))
+        owner_fields = [fname for fname in OWNER_FIELDS if fname in vals]
+        if owner_fields and not manager:
+            self._custmgmt_check_owner_change(vals, owner_fields)
+        # a handover of the salesperson takes the archive owner along (unless
+        # it was set to someone else on purpose, or is written too)
+        followers = self.browse()
+        if vals.get('user_id') and 'archive_user_id' not in vals:
+            followers = self.sudo().filtered(lambda partner: partner.user_id.id != vals['user_id'] and
+                                             guards.archive_owner_follows(partner.archive_user_id.id,
+                                                                          partner.user_id.id))
         old_tiers = {}
         if 'customer_tier' in vals:
             old_tiers = {partner: partner.customer_tier for partner in self}
         res = super().write(vals)
+        if followers:
+            super(ResPartner, followers).write({'archive_user_id': vals['user_id']})
         if old_tiers:
             self._custmgmt_log_manual_tier_change(old_tiers)
         return res
+
+    def _custmgmt_is_manager(self):
+        return self.env.su or self.env.user.has_group('custmgmt_addon.group_custmgmt_manager')
+
+    def _custmgmt_check_owner_change(self, vals, owner_fields):
+        """A User does not take over another salesperson's customer: the
+        salesperson and the archive owner of a customer someone else owns are
+        changed by Managers (see rules.guards.can_reassign_owner)."""
+        uid = self.env.uid
+        labels = {fname: self._fields[fname]._description_string(self.env) for fname in owner_fields}
+        for partner in self.sudo():
+            for fname in owner_fields:
+                if not guards.can_reassign_owner(uid, partner.user_id.id, partner.archive_user_id.id,
+                                                 partner[fname].id, vals[fname] or False):
+                    raise AccessError(_(
+                        "%(customer)s belongs to %(owner)s: only customer management Managers can change "
+                        "its %(field)s.",
+                        customer=partner.display_name,
+                        owner=(partner.user_id | partner.archive_user_id)[:1].name or '', field=labels[fname]))
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -304,15 +395,13 @@ class ResPartner(models.Model):
             partners.sudo()._message_log_batch(bodies=notes)
 
     def _custmgmt_tier_note(self, old_tier, new_tier, direction, manual=False):
-        labels = dict(self._fields['customer_tier']._description_selection(self.env))
-        if direction == 'up':
-            template = _("Tier raised by hand in %(company)s: %(old)s → %(new)s") if manual \
-                else _("Tier raised in %(company)s: %(old)s → %(new)s")
-        else:
-            template = _("Tier lowered by hand in %(company)s: %(old)s → %(new)s") if manual \
-                else _("Tier lowered in %(company)s: %(old)s → %(new)s")
-        return template % {'company': self.env.company.name,
-                           'old': labels.get(old_tier, ''), 'new': labels.get(new_tier, '')}
+        """The chatter note of a tier change. The partner's chatter is read by
+        every internal user: the note says that the tier changed and where to
+        look (the tier history, restricted to the archive group), never the
+        tiers or figures themselves."""
+        template = _("Customer tier changed by hand in %(company)s: see the tier history.") if manual \
+            else _("Customer tier changed in %(company)s: see the tier history.")
+        return template % {'company': self.env.company.name}
 
     # ------------------------------------------------------------
     # COMPLAINTS AND DISPUTES (history on the archive)

@@ -73,9 +73,11 @@ class SurveyUserInput(models.Model):
         for answer in self.sudo():
             customer = answer.custmgmt_partner_id
             score = answer.custmgmt_satisfaction or None
+            # the customer's chatter and activities are read by every internal
+            # user: they say that an answer came in, the score stays on the
+            # answer and the survey plan (restricted to the archive group)
             if score:
-                customer._message_log(body=_("Customer opinion form answered: satisfaction %(score).2f / 5.",
-                                             score=score))
+                customer._message_log(body=_("Customer opinion form answered: see the survey answers."))
             Plan._custmgmt_fulfil(answer)
             if answer.custmgmt_follow_up_done or not cadence.needs_follow_up(score):
                 continue
@@ -83,7 +85,7 @@ class SurveyUserInput(models.Model):
             if manager:
                 customer.with_context(mail_activity_quick_update=True).activity_schedule(
                     activity_type_id=follow_up_type.id,
-                    summary=_("Low satisfaction (%(score).2f / 5): follow up with the customer", score=score),
+                    summary=_("Low satisfaction: follow up with the customer"),
                     note=_("Answer recorded by %(user)s on %(survey)s.",
                            user=answer.create_uid.name, survey=answer.survey_id.title),
                     user_id=manager.id,

@@ -54,19 +54,24 @@ def next_due(last_done, interval_days, today, weekday=None, since=None):
       last visit (intervals shorter than a week), the first preferred weekday
       after the last visit.
 
-    Returns None when there is no cadence (``interval_days`` not positive).
+    Returns None when there is no cadence (``interval_days`` not positive)
+    or when the due date would be past the last date Python knows.
 
     >>> next_due(datetime.date(2026, 11, 2), 10, datetime.date(2026, 11, 5), 0)
     datetime.date(2026, 11, 9)
     """
     if not interval_days or interval_days <= 0:
         return None
-    if last_done is None:
-        return weekday_on_or_after(since or today, weekday)
-    target = last_done + datetime.timedelta(days=interval_days)
-    due = weekday_on_or_before(target, weekday)
-    if due <= last_done:
-        due = weekday_on_or_after(last_done + _DAY, weekday)
+    try:
+        if last_done is None:
+            return weekday_on_or_after(since or today, weekday)
+        target = last_done + datetime.timedelta(days=interval_days)
+        due = weekday_on_or_before(target, weekday)
+        if due <= last_done:
+            due = weekday_on_or_after(last_done + _DAY, weekday)
+    except OverflowError:
+        # a date stored before the range checks (year 9999): nothing is due
+        return None
     return due
 
 

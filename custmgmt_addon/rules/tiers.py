@@ -47,6 +47,11 @@ def check_policy(method, months, a_share, b_share, a_amount, b_amount):
         problems.append(('shares', "Pareto cut points must satisfy 0 < A share < B share <= 100."))
     if method == 'amount' and not a_amount > b_amount >= 0:
         problems.append(('amounts', "Grade standard amounts must satisfy A amount > B amount >= 0."))
+    # the cut points of the other method are kept for later: in range all the same
+    if method != 'pareto' and not (0 <= (a_share or 0) <= 100 and 0 <= (b_share or 0) <= 100):
+        problems.append(('share_range', "Shares are percentages from 0 to 100."))
+    if method != 'amount' and ((a_amount or 0) < 0 or (b_amount or 0) < 0):
+        problems.append(('amount_range', "Grade standard amounts cannot be negative."))
     return problems
 
 

@@ -11,3 +11,4 @@ from . import test_visit
 from . import test_survey
 from . import test_jobs
 from . import test_demo
+from . import test_hardening

@@ -147,7 +147,10 @@ class TestSurveyPlans(ServiceCommon):
             customer = self.cust_b.with_company(self.company)
             self.assertEqual((customer.custmgmt_satisfaction_latest, customer.custmgmt_satisfaction_avg,
                               customer.custmgmt_survey_count), (4.5, 4.5, 1))
-            self.assertIn("4.50 / 5", self.cust_b.message_ids[0].body)
+            # the customer's chatter (read by every internal user) says where to look, not the score
+            bodies = [str(message.body or '') for message in self.cust_b.message_ids]
+            self.assertTrue(any("see the survey answers" in body for body in bodies), bodies)
+            self.assertFalse([body for body in bodies if "4.5" in body], "no score in the customer's chatter")
 
     def test_leader_answer_fulfils_the_quarterly_plan(self):
         self._run('2026-04-01')
@@ -162,7 +165,8 @@ class TestSurveyPlans(ServiceCommon):
         self.assertEqual(answer.custmgmt_satisfaction, 2.0)
         follow_up = self._follow_ups(self.cust_a)
         self.assertEqual(follow_up.user_id, self.leader, "the salesperson's team leader")
-        self.assertIn("2.00 / 5", follow_up.summary)
+        self.assertNotIn("2.00", follow_up.summary, "no score in an activity every internal user reads")
+        self.assertNotIn("2.00", follow_up.note or '')
         answer._custmgmt_after_done()
         self.assertEqual(len(self._follow_ups(self.cust_a)), 1, "once per answer")
         # just above the threshold: nothing

@@ -181,7 +181,9 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self.assertEqual((change.old_tier, change.new_tier, change.reason), ('c', 'a', 'recompute'))
         notes = self.env['mail.message'].search([('model', '=', 'res.partner'), ('res_id', '=', low[0].id)])
         self.assertEqual(len(notes), messages_before + 1)
-        self.assertIn("Tier raised", notes[0].body)
+        # the chatter (read by every internal user) points to the tier history, without the tiers
+        self.assertIn("see the tier history", notes[0].body)
+        self.assertNotIn("Strategic", notes[0].body)
         # no history row for customers whose tier did not move (only their rank or share did)
         self.assertFalse(History.search([('partner_id', '=', low[1].id), ('id', 'not in', first.ids)]))
 

@@ -43,6 +43,8 @@ class ServiceCommon(CustmgmtCommon):
         visit = self.env['custmgmt.visit'].with_user(user or self.salesman).create(dict({
             'partner_id': customer.id, 'date': day, 'kind': kind}, **vals))
         if state == 'done':
+            if not any(fname.startswith('info_') or fname in ('next_steps', 'amount_collected') for fname in vals):
+                visit.write({'next_steps': 'Call in two weeks'})  # a done visit records something
             visit.action_done()
         return visit
 
@@ -132,7 +134,7 @@ class TestVisitCadence(ServiceCommon):
         self._visit(self.cust_b, '2026-11-30', state='planned').with_user(self.salesman).unlink()
 
     def test_visit_done_early_is_dated_today(self):
-        visit = self._visit(self.cust_a, '2026-11-30', state='planned')
+        visit = self._visit(self.cust_a, '2026-11-30', state='planned', info_hopes="Faster quotes")
         visit.action_done()
         self.assertEqual(visit.date, TODAY)
 
@@ -268,6 +270,7 @@ class TestVisitSchedule(ServiceCommon):
         for customer in (self.cust_b, self.cust_c, self.opted_out):
             self.assertFalse(self._planned(customer, 'top_management'))
         # every 90 days from the last one
+        top.info_market = "A competitor cut prices"
         top.action_done()
         self.assertEqual(self.cust_a.with_company(self.company).custmgmt_next_top_visit_date, date(2027, 2, 22))
         self.assertEqual(self._plan(), 0)
@@ -339,8 +342,12 @@ class TestVisitAccess(ServiceCommon):
         super().setUpClass()
         cls.env['custmgmt.visit']._custmgmt_plan_visits(cls.company, today=TODAY)
         cls.company_2 = cls.setup_other_company()['company']
+        # visits of company 2 go to users of company 2
+        cls.salesman_2 = new_test_user(
+            cls.env, login='cm_salesman_v2', groups='base.group_user,sales_team.group_sale_salesman',
+            company_id=cls.company_2.id, company_ids=[Command.set(cls.company_2.ids)])
         cls.foreign = cls._tiered_customer("Foreign Co", 'c', company=cls.company_2, company_id=cls.company_2.id,
-                                           user_id=cls.salesman.id)
+                                           user_id=cls.salesman_2.id)
         cls.env['custmgmt.visit']._custmgmt_plan_visits(cls.company_2, today=TODAY)
         cls.foreign_visit = cls.env['custmgmt.visit'].search([('partner_id', '=', cls.foreign.id)])
 

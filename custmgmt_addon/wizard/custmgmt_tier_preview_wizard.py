@@ -26,8 +26,16 @@ class CustmgmtTierPreviewWizard(models.TransientModel):
     c_sales_share = fields.Float(string="C Share of Sales (%)", compute='_compute_summary', digits=(16, 1))
     problem = fields.Char(compute='_compute_summary')
 
+    @api.model
+    def default_get(self, fields_list):
+        self.env['res.company']._custmgmt_check_tier_manager()
+        return super().default_get(fields_list)
+
     @api.depends('company_id', 'months', 'method', 'a_share', 'b_share', 'a_amount', 'b_amount')
     def _compute_summary(self):
+        # the counts per threshold tell a customer's monthly average to whoever
+        # bisects the thresholds: Managers only, on every path (onchange included)
+        self.env['res.company']._custmgmt_check_tier_manager()
         for wizard in self:
             wizard.problem = False
             summary = {tier: (0, 0.0) for tier in 'abc'}

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.res_partner import TIER_SELECTION
@@ -12,6 +12,20 @@ class CustmgmtTierSetWizard(models.TransientModel):
     company_id = fields.Many2one('res.company', required=True, default=lambda self: self.env.company)
     tier = fields.Selection(TIER_SELECTION, string="Tier", required=True)
     reason = fields.Char(required=True, help="Why this tier is set by hand; shown on the customer and in the history.")
+
+    @api.model
+    def default_get(self, fields_list):
+        """Open on the customer's current tier (and lock reason) in the company."""
+        values = super().default_get(fields_list)
+        partner = self.env['res.partner'].browse(values.get('partner_id'))
+        company = self.env['res.company'].browse(values.get('company_id')) or self.env.company
+        if partner:
+            partner = partner.with_company(company)
+            if 'tier' in fields_list and not values.get('tier'):
+                values['tier'] = partner.customer_tier or False
+            if 'reason' in fields_list and not values.get('reason'):
+                values['reason'] = partner.tier_lock_reason or False
+        return values
 
     def action_confirm(self):
         self.ensure_one()
