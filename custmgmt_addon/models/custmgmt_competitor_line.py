@@ -52,21 +52,21 @@ class CustmgmtCompetitorLine(models.Model):
     # the company where the line was recorded: a shared customer (no company)
     # has its competitors per company
     company_id = fields.Many2one(
-        'res.company', string="Company", compute='_compute_company_id', store=True, readonly=False,
+        'res.company', compute='_compute_company_id', store=True, readonly=False,
         precompute=True, required=True, index=True)
     competitor_id = fields.Many2one(
-        'res.partner', string="Competitor", required=True, ondelete='restrict',
+        'res.partner', required=True, ondelete='restrict',
         domain="[('is_company', '=', True), ('id', '!=', partner_id)]")
     products = fields.Char(string="Products Supplied")
     share_percent = fields.Float(string="Share of Wallet (%)", digits=(5, 1))
     price_position = fields.Selection(
         [('higher', 'Higher than ours'), ('similar', 'Similar'), ('lower', 'Lower than ours')],
-        string="Price Position")
+        )
     strengths = fields.Text()
     weaknesses = fields.Text()
     opportunities = fields.Text()
     threats = fields.Text()
-    last_updated = fields.Date(string="Last Updated", default=fields.Date.context_today)
+    last_updated = fields.Date(default=fields.Date.context_today)
 
     @api.depends('partner_id')
     def _compute_company_id(self):

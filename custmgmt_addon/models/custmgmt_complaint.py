@@ -35,28 +35,28 @@ class CustmgmtComplaint(models.Model):
     partner_id = fields.Many2one(
         'res.partner', string="Customer", tracking=True, index=True, check_company=True,
         domain=[('parent_id', '=', False)])
-    contact_id = fields.Many2one('res.partner', string="Contact", check_company=True,
+    contact_id = fields.Many2one('res.partner', check_company=True,
                                  domain="[('commercial_partner_id', '=', partner_id)]")
     email_from = fields.Char(string="Email")
     needs_triage = fields.Boolean(
         string="To Triage", tracking=True,
         help="Received by email from an address that matches no customer.")
-    category_id = fields.Many2one('custmgmt.complaint.category', string="Category", tracking=True)
+    category_id = fields.Many2one('custmgmt.complaint.category', tracking=True)
     kind = fields.Selection(related='category_id.kind', store=True, string="Complaint Type")
     description = fields.Html()
     sale_order_id = fields.Many2one('sale.order', string="Sales Order", check_company=True,
                                     domain="[('partner_id', 'child_of', partner_id)]")
-    invoice_id = fields.Many2one('account.move', string="Invoice", check_company=True,
+    invoice_id = fields.Many2one('account.move', check_company=True,
                                  domain="[('move_type', '=', 'out_invoice'), ('partner_id', 'child_of', partner_id)]")
-    product_id = fields.Many2one('product.product', string="Product", check_company=True)
+    product_id = fields.Many2one('product.product', check_company=True)
     priority = fields.Selection([('0', 'Normal'), ('1', 'High'), ('2', 'Urgent')], default='0')
     date_received = fields.Datetime(string="Received", required=True, default=fields.Datetime.now)
     customer_tier = fields.Selection(
-        TIER_SELECTION, string="Customer Tier", compute='_compute_customer_tier', store=True,
+        TIER_SELECTION, compute='_compute_customer_tier', store=True,
         groups='custmgmt_addon.group_custmgmt_user',  # not the complaint handlers'
         help="The customer's tier in this company when the complaint came in.")
     department_id = fields.Many2one(
-        'custmgmt.department', string="Department", compute='_compute_department_id', store=True,
+        'custmgmt.department', compute='_compute_department_id', store=True,
         readonly=False, tracking=True, index=True, check_company=True)
     user_id = fields.Many2one(
         'res.users', string="Responsible", compute='_compute_user_id', store=True, readonly=False,
@@ -67,11 +67,11 @@ class CustmgmtComplaint(models.Model):
         [('new', 'New'), ('in_progress', 'In Progress'), ('resolved', 'Resolved'),
          ('closed', 'Closed'), ('cancelled', 'Cancelled')],
         default='new', required=True, tracking=True, copy=False)
-    root_cause = fields.Text(string="Root Cause")
-    corrective_action = fields.Text(string="Corrective Action",
-                                    help="What changes in our procedures so that it does not happen again.")
+    root_cause = fields.Text()
+    corrective_action = fields.Text(
+        help="What changes in our procedures so that it does not happen again.")
     outcome = fields.Text(string="Outcome Told to the Customer")
-    customer_informed = fields.Boolean(string="Customer Informed", tracking=True, copy=False,
+    customer_informed = fields.Boolean(tracking=True, copy=False,
                                        help="The customer was told the outcome (信息反馈).")
     first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False)
     resolved_date = fields.Datetime(string="Resolved On", readonly=True, copy=False)

@@ -14,5 +14,5 @@ class CustmgmtComplaintCategory(models.Model):
         default='non_quality',
         help="Quality complaints (product, packaging) go to production; the others to sales.")
     department_id = fields.Many2one(
-        'custmgmt.department', string="Department",
+        'custmgmt.department',
         help="Route the complaints of this category here instead of the default department of its kind.")

@@ -25,12 +25,12 @@ class CustmgmtDecisionMember(models.Model):
     # the company where the person was recorded: a shared customer (no company)
     # has a decision chain per company
     company_id = fields.Many2one(
-        'res.company', string="Company", compute='_compute_company_id', store=True, readonly=False,
+        'res.company', compute='_compute_company_id', store=True, readonly=False,
         precompute=True, required=True, index=True)
     # required by the constraint below: a line typed with a new person's name
     # creates the contact on save (create())
     contact_id = fields.Many2one(
-        'res.partner', string="Contact", ondelete='restrict', index=True,
+        'res.partner', ondelete='restrict', index=True,
         domain="[('parent_id', '=', partner_id), ('is_company', '=', False)]")
     name = fields.Char(related='contact_id.name', string="Name", store=True, readonly=False)
     phone = fields.Char(related='contact_id.phone', readonly=False)
@@ -43,29 +43,28 @@ class CustmgmtDecisionMember(models.Model):
          ('support', 'Support'),
          ('finance', 'Finance'),
          ('other', 'Other')],
-        string="Department", required=True, default='purchasing')
+        required=True, default='purchasing')
     position = fields.Char(
-        string="Position", compute='_compute_position', store=True, readonly=False)
+        compute='_compute_position', store=True, readonly=False)
     decision_role = fields.Selection(
         [('leader', 'Leader'),
          ('influencer', 'Influencer'),
          ('checker', 'Checker'),
          ('follower', 'Follower')],
-        string="Decision Role",
         help="Leader decides; influencer sways the decision; checker verifies it; follower goes along.")
     communication_style = fields.Selection(
         [('analytical', 'Analytical'),
          ('driver', 'Driver'),
          ('expressive', 'Expressive'),
          ('amiable', 'Amiable')],
-        string="Communication Style")
+        )
     is_coach = fields.Boolean(string="Inside Coach", help="Our guide inside the customer (向导).")
     authority = fields.Selection(
         [('final', 'Final decision'),
          ('approve', 'Approves'),
          ('recommend', 'Recommends'),
          ('none', 'No authority')],
-        string="Authority")
+        )
     birthday = fields.Date(groups='custmgmt_addon.group_custmgmt_user')
     hobbies = fields.Text(groups='custmgmt_addon.group_custmgmt_user')
     days_to_birthday = fields.Integer(

@@ -12,7 +12,7 @@ class CustmgmtDepartment(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one('res.company', help="Leave empty to share the department between companies.")
-    manager_id = fields.Many2one('res.users', string="Manager", check_company=True,
+    manager_id = fields.Many2one('res.users', check_company=True,
                                  help="Answers the complaints routed here when no salesperson does.")
     member_ids = fields.Many2many('res.users', string="Members",
                                   help="Complaint handlers who read and work the complaints routed here.")

@@ -21,7 +21,7 @@ class CustmgmtDispute(models.Model):
                                  check_company=True, domain=[('parent_id', '=', False)])
     sale_order_id = fields.Many2one('sale.order', string="Sales Order", check_company=True,
                                     domain="[('partner_id', 'child_of', partner_id)]")
-    invoice_id = fields.Many2one('account.move', string="Invoice", check_company=True,
+    invoice_id = fields.Many2one('account.move', check_company=True,
                                  domain="[('move_type', 'in', ('out_invoice', 'out_refund')), "
                                         "('partner_id', 'child_of', partner_id)]")
     user_id = fields.Many2one('res.users', string="Responsible", default=lambda self: self.env.user, tracking=True)
@@ -40,7 +40,7 @@ class CustmgmtDispute(models.Model):
         [('draft', 'Draft'), ('open', 'Open'), ('settled', 'Settled'), ('cancelled', 'Cancelled')],
         default='draft', required=True, tracking=True, copy=False)
     outcome = fields.Text(tracking=True)
-    settled_amount = fields.Monetary(string="Settled Amount", currency_field='currency_id', tracking=True)
+    settled_amount = fields.Monetary(currency_field='currency_id', tracking=True)
     settled_date = fields.Date(string="Settled On", readonly=True, copy=False)
 
     @api.depends('contract_explicit', 'clause_unfair')

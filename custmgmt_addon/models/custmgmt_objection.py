@@ -31,7 +31,7 @@ class CustmgmtObjection(models.Model):
          ('bad_manner', 'Bad manner'), ('exaggeration', 'Exaggeration'), ('jargon', 'Too much jargon'),
          ('wrong_facts', 'Wrong facts'), ('poor_communication', 'Poor communication'),
          ('overbearing', 'Overbearing')],
-        string="Cause")
+        )
     description = fields.Text(string="Objection")
     response = fields.Text(string="Our Response")
     outcome = fields.Selection(

@@ -36,10 +36,10 @@ class CustmgmtSurveyPlan(models.Model):
                             string="Survey Kind", required=True)
     period_start = fields.Date(string="Period", required=True)
     deadline = fields.Date(required=True)
-    customer_tier = fields.Selection(TIER_SELECTION, string="Customer Tier", readonly=True,
+    customer_tier = fields.Selection(TIER_SELECTION, readonly=True,
                                      help="The customer's tier when the survey was planned.")
     user_id = fields.Many2one('res.users', string="Surveyor", index=True)
-    activity_id = fields.Many2one('mail.activity', string="Activity", ondelete='set null', readonly=True)
+    activity_id = fields.Many2one('mail.activity', ondelete='set null', readonly=True)
     user_input_id = fields.Many2one('survey.user_input', string="Answer", ondelete='set null', readonly=True)
     satisfaction = fields.Float(related='user_input_id.custmgmt_satisfaction', string="Satisfaction")
     state = fields.Selection([('planned', 'Planned'), ('done', 'Done')], default='planned', required=True,
@@ -164,8 +164,8 @@ class CustmgmtSurveyPlan(models.Model):
                     vals['activity_id'] = activity.id
             Plan.create(chunk)
             done += len(chunk)
-            if auto_commit:
-                self.env.cr.commit()
+            if auto_commit:  # only the cron worker's calls: a killed run resumes from here
+                self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.invalidate_all()
             self.env['ir.cron']._notify_progress(done=done, remaining=len(vals_list) - done)
         return done

@@ -14,8 +14,8 @@ class CustmgmtTierHistory(models.Model):
     company_id = fields.Many2one('res.company', required=True, index=True, ondelete='cascade')
     currency_id = fields.Many2one(related='company_id.currency_id')
     old_tier = fields.Selection(TIER_SELECTION, string="Previous Tier")
-    new_tier = fields.Selection(TIER_SELECTION, string="New Tier")
-    monthly_average = fields.Monetary(string="Monthly Average", currency_field='currency_id')
+    new_tier = fields.Selection(TIER_SELECTION)
+    monthly_average = fields.Monetary(currency_field='currency_id')
     date = fields.Date(required=True, default=fields.Date.context_today)
     reason = fields.Selection([('recompute', 'Recompute'), ('manual', 'Set by hand')],
                               required=True, default='manual')

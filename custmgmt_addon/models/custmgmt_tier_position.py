@@ -19,7 +19,7 @@ class CustmgmtTierPosition(models.Model):
     company_id = fields.Many2one('res.company', required=True, ondelete='cascade')
     rank = fields.Integer()
     share_before = fields.Float(string="Share Ranked Above (%)", digits=(16, 2))
-    computed_on = fields.Date(string="Computed On")
+    computed_on = fields.Date()
 
     _sql_constraints = [
         ('partner_company_uniq', 'UNIQUE(partner_id, company_id)',

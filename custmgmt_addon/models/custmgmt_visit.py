@@ -75,14 +75,14 @@ class CustmgmtVisit(models.Model):
         string="Planned by Schedule", readonly=True, copy=False,
         help="Planned by the visit schedule from the customer's tier cadence.")
     customer_tier = fields.Selection(
-        TIER_SELECTION, string="Customer Tier", compute='_compute_customer_tier', store=True,
+        TIER_SELECTION, compute='_compute_customer_tier', store=True,
         help="The customer's tier in this company when the visit was recorded.")
     route_sequence = fields.Integer(
         string="Route Order", related='partner_id.custmgmt_route_sequence', store=True,
         help="Order of the customer on its salesperson's route (路序).")
     event_id = fields.Many2one('calendar.event', string="Meeting", copy=False, readonly=True)
     currency_id = fields.Many2one(related='company_id.currency_id')
-    amount_collected = fields.Monetary(string="Amount Collected", currency_field='currency_id', tracking=True)
+    amount_collected = fields.Monetary(currency_field='currency_id', tracking=True)
     # information gathered (信息收集)
     info_funds = fields.Text(string="Funds", help="The customer's financial situation.")
     info_operations = fields.Text(string="Operations", help="How the customer's business is going.")
@@ -95,7 +95,7 @@ class CustmgmtVisit(models.Model):
     info_hopes = fields.Text(string="Hopes")
     info_complaints = fields.Text(string="Complaints")
     info_market = fields.Text(string="Market and Competitors", help="Market moves, competitors' moves and policies.")
-    next_steps = fields.Text(string="Next Steps")
+    next_steps = fields.Text()
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -401,8 +401,8 @@ class CustmgmtVisit(models.Model):
                 'date_deadline': visit.date,
             } for visit in visits for user in visit.visitor_ids])
             done += len(visits)
-            if auto_commit:
-                self.env.cr.commit()
+            if auto_commit:  # only the cron worker's calls: a killed run resumes from here
+                self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.invalidate_all()
             self.env['ir.cron']._notify_progress(done=done, remaining=len(vals_list) - done)
         return done

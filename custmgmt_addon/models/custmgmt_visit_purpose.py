@@ -12,7 +12,7 @@ class CustmgmtVisitPurpose(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    color = fields.Integer(string="Color")
+    color = fields.Integer()
 
     _sql_constraints = [
         ('name_uniq', 'unique (name)', "A visit purpose with this name already exists."),

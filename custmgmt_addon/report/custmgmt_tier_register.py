@@ -26,18 +26,18 @@ class CustmgmtTierRegister(models.Model):
     currency_id = fields.Many2one('res.currency', readonly=True)
     user_id = fields.Many2one('res.users', string="Salesperson", readonly=True)
     customer_tier = fields.Selection(TIER_SELECTION, string="Tier", readonly=True)
-    monthly_average = fields.Monetary(string="Monthly Average", readonly=True)
+    monthly_average = fields.Monetary(readonly=True)
     rank = fields.Integer(readonly=True, aggregator='max')
     share_before = fields.Float(string="Share Ranked Above (%)", readonly=True, aggregator='max')
     share = fields.Float(string="Share of Sales (%)", readonly=True, aggregator='sum')
     cumulative_share = fields.Float(string="Cumulative Share (%)", readonly=True, aggregator='max')
-    previous_tier = fields.Selection(TIER_SELECTION, string="Previous Tier", readonly=True)
-    last_change = fields.Date(string="Last Change", readonly=True)
+    previous_tier = fields.Selection(TIER_SELECTION, readonly=True)
+    last_change = fields.Date(readonly=True)
     moved_down = fields.Boolean(readonly=True)
     tier_locked = fields.Boolean(string="Locked", readonly=True)
     customer_count = fields.Integer(string="Customers", readonly=True)
     growing = fields.Boolean(
-        string="Growing", readonly=True,
+        readonly=True,
         help="Sales rose in each of the last two complete months (a C customer with potential).")
 
     @property

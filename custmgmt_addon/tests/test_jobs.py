@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 from freezegun import freeze_time
 

@@ -3,7 +3,7 @@ from unittest.mock import patch
 import psycopg2.errors
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL, mute_logger
@@ -137,7 +137,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
     # ------------------------------------------------------------------
 
     def test_lock_is_honoured_and_figures_refreshed(self):
-        top, _mid, low = self._pareto_twenty()
+        _top, _mid, low = self._pareto_twenty()
         self._run()
         locked = low[0]
         wizard = Form(self.env['custmgmt.tier.set.wizard'].with_user(self.manager).with_context(
@@ -160,7 +160,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self.assertEqual(self._tier(locked), 'b')
 
     def test_history_only_on_change_and_second_run_is_a_no_op(self):
-        top, mid, low = self._pareto_twenty()
+        _top, _mid, low = self._pareto_twenty()
         History = self.env['custmgmt.tier.history']
         done, remaining = self._run()
         self.assertEqual((done, remaining), (20, 0))
@@ -313,14 +313,14 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self.assertEqual((new_company.custmgmt_tier_months, new_company.custmgmt_tier_method), (3, 'pareto'))
 
     def test_preview_writes_nothing(self):
-        top, mid, low = self._pareto_twenty()
+        top, _mid, _low = self._pareto_twenty()
         settings = Form(self.env['res.config.settings'].with_user(self.sysadmin))
         settings.custmgmt_tier_a_share = 85.0
         settings.custmgmt_tier_b_share = 99.0
         action = settings.save().action_custmgmt_preview_tiers()
         self.assertEqual(self.company.custmgmt_tier_a_share, 80.0, "the unsaved policy is not written")
         preview = self.env['custmgmt.tier.preview.wizard'].with_user(self.manager).with_context(
-            action['context']).create({})
+            **action['context']).create({})
         # at 85 %, the six mids (80 % ranked above them) join the tops in A; the lows (95 %) are B
         self.assertEqual((preview.a_count, preview.b_count, preview.c_count), (10, 10, 0))
         self.assertAlmostEqual(preview.a_sales_share, 95.0, places=1)
@@ -359,7 +359,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self.assertEqual(visible.company_id, self.company)
 
     def test_register_and_saved_filters(self):
-        top, mid, low = self._pareto_twenty()
+        top, _mid, _low = self._pareto_twenty()
         self._run()
         rows = self.env['custmgmt.tier.register'].search([('company_id', '=', self.company.id)], order='cumulative_share')
         self.assertEqual(len(rows), 20)

@@ -407,7 +407,7 @@ class TestVisitScheduleQueries(ServiceCommon):
         return result, self.cr.sql_log_count - before
 
     def test_planning_does_not_query_per_customer(self):
-        few, few_queries = self._count(self._plan)
+        few, _few_queries = self._count(self._plan)
         for index in range(40):
             self._tiered_customer(f"Bulk {index}", 'b', user_id=self.salesman.id)
         many, many_queries = self._count(lambda: self._plan(date(2026, 11, 24)))

@@ -84,7 +84,7 @@ class CustmgmtTierPreviewWizard(models.TransientModel):
     def _custmgmt_recompute_now(self, companies):
         """'Run now': finish the whole job in this request, then say what it did."""
         self.env['res.company']._custmgmt_check_tier_manager()
-        done, remaining = companies.sudo()._custmgmt_recompute_tiers()
+        done, _remaining = companies.sudo()._custmgmt_recompute_tiers()
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',

@@ -10,7 +10,7 @@ class CustmgmtTierSetWizard(models.TransientModel):
 
     partner_id = fields.Many2one('res.partner', required=True, string="Customer")
     company_id = fields.Many2one('res.company', required=True, default=lambda self: self.env.company)
-    tier = fields.Selection(TIER_SELECTION, string="Tier", required=True)
+    tier = fields.Selection(TIER_SELECTION, required=True)
     reason = fields.Char(required=True, help="Why this tier is set by hand; shown on the customer and in the history.")
 
     @api.model
