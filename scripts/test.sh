@@ -28,6 +28,7 @@ data_dir="${CUSTMGMT_TEST_DATA_DIR:-$cache_dir/odoo-data}"
 work_dir=$(mktemp -d)
 odoo_pid=""
 dbs_to_drop=()
+setsid=$(command -v setsid || true)
 
 cleanup() {
     if [ -n "$odoo_pid" ] && kill -0 "$odoo_pid" 2>/dev/null; then
@@ -50,7 +51,9 @@ trap 'echo; echo "Interrupted: stopping Odoo and dropping the test databases."; 
 # its standard input is $ODOO_STDIN when set
 run_odoo() {
     local log=$1; shift
-    "$@" <"${ODOO_STDIN:-/dev/null}" >"$log" 2>&1 &
+    # in a session of its own, so that Ctrl-C reaches this script (which stops Odoo and
+    # drops its databases) rather than Odoo alone
+    $setsid "$@" <"${ODOO_STDIN:-/dev/null}" >"$log" 2>&1 &
     odoo_pid=$!
     wait "$odoo_pid"
     local rc=$?
