@@ -9,3 +9,6 @@ from . import test_credit_hold
 from . import test_collection
 from . import test_visit
 from . import test_survey
+from . import test_credit_flows
+from . import test_credit_hardening
+from . import test_credit_portal
