@@ -49,6 +49,7 @@
         'demo/custmgmt_demo.xml',
         'demo/custmgmt_demo_invoices.xml',
         'demo/custmgmt_complaint_demo.xml',
+        'demo/custmgmt_credit_demo.xml',
     ],
     'installable': True,
     'application': True,
