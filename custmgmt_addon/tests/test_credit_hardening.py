@@ -230,3 +230,37 @@ class TestDunningPerCompany(CustmgmtHoldCommon):
         self.assertNotIn('09/15/2026', str(theirs.body_html))
         self.assertIn('2 Mill Road', str(theirs.body_html))
         self.assertNotIn('500', str(mine.body_html), "references and due dates, no amounts in the chatter")
+
+
+@tagged('post_install', '-at_install')
+@freeze_time('2026-11-24')
+class TestCreditUiPaths(CustmgmtHoldCommon):
+    """The buttons' paths: requesting an exception from the order, the hold
+    setting in Settings."""
+
+    def test_request_from_the_order_button_through_the_form(self):
+        order = self._order(1500)
+        action = order.with_user(self.salesman).action_custmgmt_request_credit_exception()
+        form = Form(self.env[action['res_model']].with_user(self.salesman).with_context(action['context']))
+        self.assertEqual(form.amount, 1500)
+        form.reason = "Year-end order"
+        exception = form.save()
+        self.assertEqual((exception.order_id, exception.partner_id, exception.requester_id, exception.state),
+                         (order, self.customer, self.salesman, 'requested'))
+        with Form(exception.with_user(self.finance)) as decided:
+            with self.assertRaises(AssertionError):
+                decided.amount = 5000  # read-only once requested
+            decided.decision_note = "Fine this once"
+        exception.with_user(self.finance).action_approve()
+        self.assertEqual(exception.decision_note, "Fine this once")
+
+    def test_hold_setting_in_settings(self):
+        company = self.env['res.company'].create({'name': 'Fresh Co'})
+        self.assertFalse(company.custmgmt_credit_hold_enabled, "installing or adding a company blocks nothing")
+        settings = Form(self.env['res.config.settings'].with_user(self.sysadmin))
+        settings.custmgmt_credit_hold_enabled = False
+        settings.save().execute()
+        self.assertFalse(self.company.custmgmt_credit_hold_enabled)
+        order = self._order(5000)
+        order.action_confirm()
+        self.assertEqual(order.state, 'sale', "with the hold off, core's credit limit only warns")
