@@ -460,7 +460,9 @@ class ResPartner(models.Model):
     def _search_custmgmt_over_credit_limit(self, operator, value):
         if operator not in ('=', '!=') or not isinstance(value, bool):
             raise UserError(_("Over credit limit can only be searched as over or not."))
-        ids = self._custmgmt_over_limit_ids(self.env.company)
+        over = self.browse(self._custmgmt_over_limit_ids(self.env.company))
+        # the filter tells no more than the figures: Users learn it of their own customers only
+        ids = sorted(over._custmgmt_receivables_visible_ids())
         return [('commercial_partner_id', 'in' if (operator == '=') == value else 'not in', ids)]
 
     @api.constrains('credit_limit')

@@ -188,6 +188,18 @@ class TestReceivableFiguresAccess(CustmgmtHoldCommon):
             order.with_user(colleague).action_confirm()
         self.assertNotIn("700", str(refusal.exception))
 
+    def test_over_limit_filter_tells_users_of_their_own_customers_only(self):
+        self._invoice('2026-11-01', 1500)
+        colleague = new_test_user(
+            self.env, login='cm_colleague3', name='Cleo Colleague',
+            groups='base.group_user,sales_team.group_sale_salesman',
+            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        domain = [('custmgmt_over_credit_limit', '=', True), ('id', '=', self.customer.id)]
+        self.assertEqual(self.env['res.partner'].with_user(self.finance).search(domain), self.customer)
+        self.assertEqual(self.env['res.partner'].with_user(self.salesman).search(domain), self.customer)
+        self.assertFalse(self.env['res.partner'].with_user(colleague).search(domain))
+        self.assertFalse(self.customer.with_user(colleague).custmgmt_over_credit_limit)
+
     def test_collection_activities_carry_no_amounts(self):
         self.company.sudo().custmgmt_collection_user_id = self.finance
         self._invoice('2026-11-14', 500)
