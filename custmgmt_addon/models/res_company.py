@@ -495,6 +495,19 @@ class ResCompany(models.Model):
             items.setdefault(partner_id, []).append((reference, format_date(self.env, due)))
         return items
 
+    def _custmgmt_dunning_items_html(self, items):
+        if not items:
+            return Markup()
+        return Markup('<ul>%s</ul>') % Markup().join(
+            Markup('<li>%s – %s</li>') % (reference, due) for reference, due in items)
+
+    def _custmgmt_dunning_signature(self):
+        """This company's name, address and e-mail, closing its letters."""
+        self.ensure_one()
+        lines = [' '.join(line.split('\n')).strip() for line in
+                 (self.name, self.partner_id.contact_address, self.email) if line and line.strip()]
+        return Markup('<p>%s</p>') % Markup('<br/>').join(lines)
+
     def _custmgmt_send_dunning_letters(self, level, partner_ids, today):
         """Raise these customers to dunning ``level`` and send each the letter
         of that level (its mail template) at its invoicing contact, logged in
@@ -504,10 +517,16 @@ class ResCompany(models.Model):
         self.ensure_one()
         customers = self.env['res.partner'].sudo().with_company(self).browse(partner_ids)
         customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
-        # rendered as this company (its name, address and e-mail), about its own items only
-        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo().with_company(self) \
-            .with_context(custmgmt_dunning_items=self._custmgmt_dunning_items(partner_ids, today))
+        # rendered as this company (its name, address and e-mail), about its own items only; the
+        # body stays a template of plain field placeholders (mail renders those without compiling
+        # QWeb for every letter), this company's items and signature are added to it
+        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo().with_company(self)
         rendered = template._generate_template(partner_ids, ('subject', 'body_html', 'email_from', 'reply_to'))
+        items = self._custmgmt_dunning_items(partner_ids, today)
+        signature = self._custmgmt_dunning_signature()
+        for partner_id in partner_ids:
+            rendered[partner_id]['body_html'] = Markup(rendered[partner_id].get('body_html') or '') \
+                + self._custmgmt_dunning_items_html(items.get(partner_id, [])) + signature
         contacts = self._custmgmt_invoice_contacts(partner_ids)
         default_from = self.email_formatted or self.env.user.email_formatted
         author_id = self.env.user.partner_id.id
