@@ -14,7 +14,9 @@ from 60 days ahead to 200 days ago) into the real tables, then measures:
   asks it (best of three; the ORM's grouped read is printed beside it);
 - collection first / steady: the collection action's first run (creating the
   activities) and its second run (creating nothing), in a child process;
-- peak RSS (VmHWM) of the child processes that ran the collection.
+- peak RSS (VmHWM) of the child processes that ran the collection;
+- the credit hold's check of one quotation (best of three, cache cleared):
+  for a customer with 10 open items and for a "whale" with 50,000.
 
 The last line printed is the one to quote.
 """
@@ -108,6 +110,70 @@ def build_data(env, customers, items):
     cr.execute("ANALYZE account_move_line; ANALYZE res_partner; ANALYZE account_move")
     cr.commit()
     return company
+
+
+WHALE_ITEMS = 50_000
+
+
+def build_whale(env, company, items=WHALE_ITEMS):
+    """One more customer with ``items`` open receivable items, inserted as the book is."""
+    cr = env.cr
+    cr.execute("""
+        INSERT INTO res_partner (name, complete_name, is_company, customer_rank, active, type, autopost_bills,
+                                 create_date, write_date, create_uid, write_uid)
+        VALUES ('Bench whale', 'Bench whale', TRUE, 1, TRUE, 'contact', 'ask', NOW(), NOW(), 1, 1) RETURNING id
+    """)
+    whale = cr.fetchone()[0]
+    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = %s", [whale])
+    cr.execute("SELECT MIN(id) FROM account_move WHERE name LIKE 'BENCHAR/%%'")
+    move = cr.fetchone()[0]
+    cr.execute("""
+        SELECT account_id FROM account_move_line WHERE move_id = %s LIMIT 1
+    """, [move])
+    account = cr.fetchone()[0]
+    cr.execute("""
+        INSERT INTO account_move_line (move_id, account_id, partner_id, company_id, currency_id, company_currency_id,
+                                       display_type, parent_state, date, date_maturity, balance, debit, credit,
+                                       amount_currency, amount_residual, amount_residual_currency, reconciled,
+                                       create_date, write_date, create_uid, write_uid)
+        SELECT %(move)s, %(account)s, %(whale)s, %(company)s, %(currency)s, %(currency)s, 'payment_term', 'posted',
+               CURRENT_DATE, CURRENT_DATE + (60 - (random() * 260)::int), 100, 100, 0, 100, 100, 100, FALSE,
+               NOW(), NOW(), 1, 1
+          FROM generate_series(1, %(items)s) n
+    """, {'move': move, 'account': account, 'whale': whale, 'company': company.id,
+          'currency': company.currency_id.id, 'items': items})
+    cr.execute("ANALYZE account_move_line")
+    return env['res.partner'].browse(whale)
+
+
+def measure_hold(env, company):
+    """Seconds of the credit hold's check of one quotation, ``(typical, whale)``:
+    a customer with 10 open items and one with 50,000, cache cleared, best of three."""
+    cr = env.cr
+    typical = env['res.partner'].search([('name', '=like', 'Bench debtor %')], limit=1)
+    cr.execute("""SELECT COUNT(*) FROM account_move_line line JOIN res_partner partner ON partner.id = line.partner_id
+                   WHERE partner.commercial_partner_id = %s""", [typical.id])
+    typical_items = cr.fetchone()[0]
+    whale = build_whale(env, company)
+    company.write({'custmgmt_credit_hold_enabled': True})
+    product = env['product.product'].create({'name': 'Bench product', 'list_price': 100})
+    seconds = []
+    for customer in (typical, whale):
+        customer.with_company(company).credit_limit = 1000
+        order = env['sale.order'].create({'partner_id': customer.id, 'company_id': company.id, 'order_line': [
+            (0, 0, {'product_id': product.id, 'product_uom_qty': 1, 'price_unit': 100})]})
+        env.flush_all()
+
+        def check():
+            env.invalidate_all()
+            return order._custmgmt_credit_checks()
+
+        best, result = best_of(REPEAT, check)
+        print(f"hold check, customer with {typical_items if customer == typical else WHALE_ITEMS} open items: "
+              f"{best:.3f} s, reasons {result[order][0]}", flush=True)
+        seconds.append(best)
+    cr.commit()
+    return seconds
 
 
 def peak_rss_mb():
@@ -214,6 +280,8 @@ def main():
         if (steady['done'], steady['activities'], steady['letters']) != (0, first['activities'], first['letters']):
             print("MISMATCH: the second run made something")
             return 1
+        env.invalidate_all()
+        hold_typical, hold_whale = measure_hold(env, company)
         cr.close()
     finally:
         if not args.keep:
@@ -221,7 +289,8 @@ def main():
     peak = max(first['peak_rss_mb'], steady['peak_rss_mb'])
     print(f"receivables customers={args.customers} items={args.items} floor_s={floor:.2f} aging_s={aging:.2f} "
           f"collection_first_s={first['seconds']:.2f} collection_steady_s={steady['seconds']:.2f} "
-          f"aging_ratio={aging / floor:.2f} steady_ratio={steady['seconds'] / floor:.2f} peak_rss_mb={peak:.0f}")
+          f"aging_ratio={aging / floor:.2f} steady_ratio={steady['seconds'] / floor:.2f} peak_rss_mb={peak:.0f} "
+          f"hold_typical_s={hold_typical:.3f} hold_whale_s={hold_whale:.3f}")
     return 0
 
 

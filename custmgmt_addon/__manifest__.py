@@ -53,6 +53,7 @@
         'demo/custmgmt_complaint_demo.xml',
         'demo/custmgmt_users_demo.xml',
         'demo/custmgmt_service_demo.xml',
+        'demo/custmgmt_credit_demo.xml',
     ],
     'installable': True,
     'application': True,

@@ -61,3 +61,33 @@ def test_policy_thresholds():
     assert credit.policy_is_valid(1, 1, 1, 0)
     assert not credit.policy_is_valid(60, 90, 0, 10000)
     assert not credit.policy_is_valid(60, 90, 15, -1)
+
+
+def test_exception_covers_that_customer_currency_and_at_most_that_amount():
+    approved = (7, 1, 300.0)
+    assert credit.exception_covers(approved, (7, 1, 300.0))
+    assert credit.exception_covers(approved, (7, 1, 250.0))       # a smaller order stays covered
+    assert not credit.exception_covers(approved, (7, 1, 300.01))  # raised above the approval
+    assert not credit.exception_covers(approved, (8, 1, 300.0))   # another customer
+    assert not credit.exception_covers(approved, (7, 2, 300.0))   # another currency
+
+
+def test_paid_online_needs_done_payments_covering_the_required_amount():
+    assert credit.paid_online([100.0, 200.0], 300.0)
+    assert credit.paid_online([90.0], 90.0)                        # a prepayment of 30 % of 300
+    assert not credit.paid_online([100.0], 300.0)
+    assert not credit.paid_online([], 300.0)
+    assert not credit.paid_online([0.0], 0.0)
+
+
+def test_exception_deciders_four_eyes():
+    assert credit.exception_deciders([3, 4], 9, 5) == [9]          # the collection user
+    assert credit.exception_deciders([3, 4], None, 5) == [3, 4]    # else the Finance users
+    assert credit.exception_deciders([3, 4], None, 3) == [4]       # never the requester
+    assert credit.exception_deciders([3, 4], 3, 3) == [4]          # the collection user asked: the others
+    assert credit.exception_deciders([], None, 3) == []
+
+
+def test_credit_limit_is_not_negative():
+    assert credit.limit_is_valid(0) and credit.limit_is_valid(5000) and credit.limit_is_valid(False)
+    assert not credit.limit_is_valid(-1)

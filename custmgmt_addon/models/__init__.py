@@ -14,6 +14,8 @@ from . import custmgmt_dispute
 from . import custmgmt_credit_exception
 from . import custmgmt_credit_review
 from . import sale_order
+from . import payment_transaction
+from . import account_move
 from . import custmgmt_visit_purpose
 from . import custmgmt_visit
 from . import custmgmt_survey_plan

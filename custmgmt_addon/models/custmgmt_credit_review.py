@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..rules import credit as credit_rules
 
 FINANCE_GROUP = 'custmgmt_addon.group_custmgmt_finance'
 
@@ -40,6 +42,12 @@ class CustmgmtCreditReview(models.Model):
                     raise AccessError(_("Only Finance can decide a credit review."))
         return super().create(vals_list)
 
+    @api.constrains('requested_limit')
+    def _check_requested_limit(self):
+        for review in self:
+            if not credit_rules.limit_is_valid(review.requested_limit):
+                raise ValidationError(_("A requested credit limit cannot be negative (0 means no limit)."))
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_requested(self):
         if any(review.state != 'requested' for review in self):
@@ -64,12 +72,14 @@ class CustmgmtCreditReview(models.Model):
             if not (review.licence_valid and review.account_activity_verified):
                 raise UserError(_("Check the business licence and the account activity of %(customer)s "
                                   "before approving.", customer=review.partner_id.display_name))
-            review.partner_id.with_company(review.company_id).sudo().write({
+            terms = {
                 'credit_limit': review.requested_limit,
-                'property_payment_term_id': review.payment_term_id.id,
                 'credit_standing': review.credit_standing,
                 'last_credit_review_date': fields.Date.context_today(review),
-            })
+            }
+            if review.payment_term_id:  # left empty: the customer keeps its current terms
+                terms['property_payment_term_id'] = review.payment_term_id.id
+            review.partner_id.with_company(review.company_id).sudo().write(terms)
         self.sudo().write({'state': 'approved', 'decider_id': self.env.user.id,
                            'decision_date': fields.Date.context_today(self)})
 

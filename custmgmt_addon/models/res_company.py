@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import psycopg2.errors
 
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_amount, format_date, split_every
+from odoo.tools import SQL, format_date, split_every
 
 from ..rules import credit as credit_rules
 from ..rules import guards
@@ -87,6 +89,15 @@ class ResCompany(models.Model):
     custmgmt_finance_manager_id = fields.Many2one(
         'res.users', string="Finance Manager",
         help="Agrees special measures with the salesperson for long, large overdue amounts.")
+    custmgmt_credit_hold_enabled = fields.Boolean(
+        string="Credit Hold",
+        help="Refuse to confirm an order that takes the paying customer over its credit limit (in company "
+             "currency) or whose customer has an item overdue too long, unless Finance approves a credit "
+             "exception. Core's credit-limit option only warns; this blocks. Off until Finance turns it on.")
+    custmgmt_invoice_gate = fields.Boolean(
+        string="Invoice Credit Gate",
+        help="Also hold the posting of customer invoices that do not come from a confirmed order, with the "
+             "same rules and the same Finance exception.")
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -526,8 +537,11 @@ class ResCompany(models.Model):
         self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create([{
             'res_model_id': model_id, 'res_id': partner_id, 'user_id': user_id,
             'activity_type_id': types[action].id, 'date_deadline': today,
-            'summary': _("Overdue %(amount)s, oldest item %(days)s days",
-                         amount=format_amount(self.env, amount, self.currency_id), days=days),
+            # no amounts here: activities on a customer are read by every internal
+            # user; the figures are behind the link, in the restricted aging report
+            'summary': _("Overdue receivables in %(company)s", company=self.name),
+            'note': Markup('<p><a href="/odoo/action-custmgmt_addon.custmgmt_overdue_list_action">%s</a></p>')
+            % _("Open the overdue items (Finance and the customer's salesperson)"),
         } for partner_id, user_id, action, amount, days in rows])
 
     def _custmgmt_invoice_contacts(self, partner_ids):
@@ -544,6 +558,41 @@ class ResCompany(models.Model):
               FROM res_partner customer WHERE customer.id = ANY(%(ids)s)
             """, ids=list(partner_ids))))
 
+    def _custmgmt_dunning_items(self, partner_ids, today):
+        """``{partner_id: [(reference, due date)]}``: this company's overdue
+        items of these customers, for their letters (one query for the batch)."""
+        self.ensure_one()
+        self.env['account.move.line'].flush_model()
+        items = {}
+        for partner_id, reference, due in self.env.execute_query(SQL(
+            """
+            SELECT partner.commercial_partner_id, move.name, COALESCE(line.date_maturity, line.date)
+              FROM account_move_line line
+              JOIN account_move move ON move.id = line.move_id
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
+               AND line.reconciled IS NOT TRUE AND line.amount_residual > 0
+               AND COALESCE(line.date_maturity, line.date) < %(today)s
+               AND line.company_id = %(company)s AND partner.commercial_partner_id = ANY(%(ids)s)
+          ORDER BY 3, 2
+            """, today=today, company=self.id, ids=list(partner_ids))):
+            items.setdefault(partner_id, []).append((reference, format_date(self.env, due)))
+        return items
+
+    def _custmgmt_dunning_items_html(self, items):
+        if not items:
+            return Markup()
+        return Markup('<ul>%s</ul>') % Markup().join(
+            Markup('<li>%s – %s</li>') % (reference, due) for reference, due in items)
+
+    def _custmgmt_dunning_signature(self):
+        """This company's name, address and e-mail, closing its letters."""
+        self.ensure_one()
+        lines = [' '.join(line.split('\n')).strip() for line in
+                 (self.name, self.partner_id.contact_address, self.email) if line and line.strip()]
+        return Markup('<p>%s</p>') % Markup('<br/>').join(lines)
+
     def _custmgmt_send_dunning_letters(self, level, partner_ids, today):
         """Raise these customers to dunning ``level`` and send each the letter
         of that level (its mail template) at its invoicing contact, logged in
@@ -553,8 +602,16 @@ class ResCompany(models.Model):
         self.ensure_one()
         customers = self.env['res.partner'].sudo().with_company(self).browse(partner_ids)
         customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
-        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo()
+        # rendered as this company (its name, address and e-mail), about its own items only; the
+        # body stays a template of plain field placeholders (mail renders those without compiling
+        # QWeb for every letter), this company's items and signature are added to it
+        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo().with_company(self)
         rendered = template._generate_template(partner_ids, ('subject', 'body_html', 'email_from', 'reply_to'))
+        items = self._custmgmt_dunning_items(partner_ids, today)
+        signature = self._custmgmt_dunning_signature()
+        for partner_id in partner_ids:
+            rendered[partner_id]['body_html'] = Markup(rendered[partner_id].get('body_html') or '') \
+                + self._custmgmt_dunning_items_html(items.get(partner_id, [])) + signature
         contacts = self._custmgmt_invoice_contacts(partner_ids)
         default_from = self.email_formatted or self.env.user.email_formatted
         author_id = self.env.user.partner_id.id

@@ -28,6 +28,8 @@ class ResConfigSettings(models.TransientModel):
     custmgmt_dunning_interval_days = fields.Integer(related='company_id.custmgmt_dunning_interval_days', readonly=False)
     custmgmt_collection_user_id = fields.Many2one(related='company_id.custmgmt_collection_user_id', readonly=False)
     custmgmt_finance_manager_id = fields.Many2one(related='company_id.custmgmt_finance_manager_id', readonly=False)
+    custmgmt_credit_hold_enabled = fields.Boolean(related='company_id.custmgmt_credit_hold_enabled', readonly=False)
+    custmgmt_invoice_gate = fields.Boolean(related='company_id.custmgmt_invoice_gate', readonly=False)
     custmgmt_company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company Currency")
     # service by tier: visits and surveys
     custmgmt_visit_days_a = fields.Integer(related='company_id.custmgmt_visit_days_a', readonly=False)

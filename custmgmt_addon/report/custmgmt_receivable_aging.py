@@ -30,6 +30,9 @@ class CustmgmtReceivableAging(models.Model):
                               'move_id', 'parent_state', 'partner_id', 'reconciled'],
         'res.partner': ['commercial_partner_id', 'customer_tier', 'user_id'],
         'res.company': ['currency_id', 'custmgmt_large_overdue_amount', 'custmgmt_long_overdue_days'],
+        'account.move': ['state', 'move_type', 'amount_total_signed', 'commercial_partner_id'],
+        'sale.order': ['state', 'partner_invoice_id', 'currency_rate'],
+        'sale.order.line': ['untaxed_amount_to_invoice', 'price_total', 'price_subtotal'],
     }
 
     move_id = fields.Many2one('account.move', string="Invoice", readonly=True)
@@ -44,6 +47,37 @@ class CustmgmtReceivableAging(models.Model):
     amount_residual = fields.Monetary(string="Open Amount", readonly=True)
     customer_overdue = fields.Monetary(string="Customer Overdue", readonly=True, aggregator='max')
     quadrant = fields.Selection(QUADRANT_SELECTION, string="Collection Quadrant", readonly=True)
+    over_credit_limit = fields.Boolean(
+        string="Over Credit Limit", readonly=True,
+        help="The customer has a credit limit in this company (in company currency) and its exposure is above it.")
+
+    def _over_limit_query(self):
+        """Per customer and company, whether its exposure is over its credit
+        limit (core's company default when it has none): grouped on the join
+        keys so that PostgreSQL drops the join when the column is not read."""
+        Partner = self.env['res.partner']
+        companies = self.env['res.company'].sudo().search([])
+        fallbacks = {company.id: Partner._custmgmt_limit_sql(company, 'limited')[1] for company in companies}
+        values = SQL(", ").join(SQL("(%s, %s::float8)", cid, float(amount)) for cid, amount in fallbacks.items())
+        partner_filter = None
+        if not any(fallbacks.values()):  # only customers with a limit of their own can be over it
+            partner_filter = SQL("SELECT id FROM res_partner WHERE credit_limit IS NOT NULL")
+        exposure = Partner._custmgmt_exposure_query(
+            fields.Date.context_today(self), companies.ids, partner_filter=partner_filter)
+        return SQL(
+            """
+            SELECT exposure.partner_id, exposure.company_id,
+                   BOOL_OR(COALESCE((limited.credit_limit ->> exposure.company_id::text)::float8, fallback.amount) > 0
+                           AND exposure.open + exposure.draft + exposure.to_invoice
+                               > COALESCE((limited.credit_limit ->> exposure.company_id::text)::float8,
+                                          fallback.amount)) AS over_limit
+              FROM (%(exposure)s) AS exposure(partner_id, company_id, open, overdue, oldest, draft, to_invoice)
+              JOIN res_partner limited ON limited.id = exposure.partner_id
+              JOIN (VALUES %(values)s) AS fallback(company_id, amount) ON fallback.company_id = exposure.company_id
+          GROUP BY exposure.partner_id, exposure.company_id
+            """,
+            exposure=exposure, values=values,
+        )
 
     @property
     def _table_query(self):
@@ -91,11 +125,14 @@ class CustmgmtReceivableAging(models.Model):
                              || '_' ||
                              (CASE WHEN per_customer.customer_overdue >= item.large_amount
                                    THEN 'large' ELSE 'small' END)
-                   END AS quadrant
+                   END AS quadrant,
+                   COALESCE(over_limit.over_limit, FALSE) AS over_credit_limit
               FROM open_items item
          LEFT JOIN res_partner customer ON customer.id = item.partner_id
          LEFT JOIN per_customer ON per_customer.partner_id = item.partner_id
                                AND per_customer.company_id = item.company_id
+         LEFT JOIN (%(over_limit)s) over_limit ON over_limit.partner_id = item.partner_id
+                                               AND over_limit.company_id = item.company_id
             """,
-            today=fields.Date.context_today(self),
+            today=fields.Date.context_today(self), over_limit=self._over_limit_query(),
         )

@@ -62,3 +62,35 @@ def next_dunning_level(level, last_date, today, interval_days, max_level=3):
     if last_date and (today - last_date).days < interval_days:
         return level
     return level + 1
+
+
+def exception_covers(approved, requested):
+    """Whether an approved credit exception covers a document.
+
+    :param approved: ``(customer_id, currency_id, amount)`` of the approval
+    :param requested: ``(customer_id, currency_id, amount)`` of the order or
+        invoice now, amounts rounded to the currency
+    An approval covers that customer, that currency and at most that amount.
+    """
+    return approved[0] == requested[0] and approved[1] == requested[1] and requested[2] <= approved[2]
+
+
+def paid_online(done_amounts, required_amount):
+    """Whether done online payments cover the amount required to confirm an
+    order (``required_amount`` > 0, amounts rounded to the order's currency)."""
+    return bool(done_amounts) and required_amount > 0 and sum(done_amounts) >= required_amount
+
+
+def exception_deciders(finance_user_ids, collection_user_id, requester_id):
+    """Who is asked to decide a credit exception: the company's collection
+    user when it has one, else its Finance users; never the requester (four
+    eyes). Sorted, without duplicates."""
+    candidates = [collection_user_id] if collection_user_id else list(finance_user_ids)
+    if candidates == [requester_id]:
+        candidates = list(finance_user_ids)
+    return sorted({user_id for user_id in candidates if user_id and user_id != requester_id})
+
+
+def limit_is_valid(credit_limit):
+    """A credit limit is an amount of 0 or more (0: no limit)."""
+    return credit_limit is None or credit_limit is False or credit_limit >= 0

@@ -12,3 +12,6 @@ from . import test_survey
 from . import test_jobs
 from . import test_demo
 from . import test_hardening
+from . import test_credit_flows
+from . import test_credit_hardening
+from . import test_credit_portal

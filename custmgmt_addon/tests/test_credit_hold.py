@@ -16,7 +16,7 @@ class TestCreditHold(CustmgmtCreditCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.sudo().account_use_credit_limit = True
+        cls.company.sudo().write({'account_use_credit_limit': True, 'custmgmt_credit_hold_enabled': True})
 
     def _set_limit(self, amount):
         self.customer.with_company(self.company).sudo().credit_limit = amount
@@ -29,9 +29,9 @@ class TestCreditHold(CustmgmtCreditCommon):
         self.assertEqual(within.state, 'sale', "exposure + order = limit is allowed")
         over = self._order(1500)
         self.assertTrue(over.custmgmt_credit_hold)
-        self.assertIn("Credit limit", over.custmgmt_credit_status)
+        self.assertIn("credit limit", over.custmgmt_credit_status)
         # the message names the limit, the exposure (4,000 open + 1,000 ordered), this order and the overdue
-        with self.assertRaisesRegex(UserError, r"(?s)over its credit limit.*Credit limit .*5,000\.00, "
+        with self.assertRaisesRegex(UserError, r"(?s)over its credit limit.*credit limit .*5,000\.00, "
                                                r"exposure .*5,000\.00, this order .*1,500\.00; overdue .*0\.00"):
             over.action_confirm()
         self.assertEqual(over.state, 'draft', "a refused confirmation confirms nothing")

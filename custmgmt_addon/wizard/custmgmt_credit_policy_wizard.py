@@ -11,6 +11,8 @@ CREDIT_POLICY_FIELDS = {
     'dunning_interval_days': 'custmgmt_dunning_interval_days',
     'collection_user_id': 'custmgmt_collection_user_id',
     'finance_manager_id': 'custmgmt_finance_manager_id',
+    'credit_hold_enabled': 'custmgmt_credit_hold_enabled',
+    'invoice_gate': 'custmgmt_invoice_gate',
 }
 
 
@@ -28,6 +30,8 @@ class CustmgmtCreditPolicyWizard(models.TransientModel):
     dunning_interval_days = fields.Integer(string="Dunning Interval (days)")
     collection_user_id = fields.Many2one('res.users', string="Collection User")
     finance_manager_id = fields.Many2one('res.users', string="Finance Manager")
+    credit_hold_enabled = fields.Boolean(string="Credit Hold")
+    invoice_gate = fields.Boolean(string="Invoice Credit Gate")
 
     @api.model
     def default_get(self, fields_list):
