@@ -182,6 +182,7 @@ UPDATE bench_floor f
 
 def run_floor(env, company):
     from odoo import fields
+
     from odoo.addons.custmgmt_addon.rules.tiers import tier_window
     start, end = tier_window(fields.Date.context_today(env['res.company']), 3)
     cr = env.cr

@@ -55,6 +55,5 @@
         'demo/custmgmt_service_demo.xml',
         'demo/custmgmt_credit_demo.xml',
     ],
-    'installable': True,
     'application': True,
 }

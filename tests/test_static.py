@@ -24,7 +24,7 @@ def test_manifest_fields():
     assert MANIFEST["license"] == "LGPL-3"
     assert {"mail", "sale_management", "account"} <= set(MANIFEST["depends"])
     assert "description" not in MANIFEST
-    assert MANIFEST["installable"]
+    assert MANIFEST.get("installable", True)
 
 
 @pytest.mark.parametrize("path", sorted(addon_files(".xml")))
@@ -84,7 +84,7 @@ def parse_po(path):
     entries, headers = {}, ""
     text = open(path, encoding="utf-8").read()
     for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [l for l in block.splitlines() if not l.startswith("#")]
+        lines = [line for line in block.splitlines() if not line.startswith("#")]
         current, parts = None, {"msgid": [], "msgstr": []}
         for line in lines:
             match = re.match(r'(msgid|msgstr|msgctxt)\s+"(.*)"$', line)

@@ -22,7 +22,7 @@ class CustmgmtCreditException(models.Model):
     _order = 'create_date desc, id desc'
     _check_company_auto = True
 
-    order_id = fields.Many2one('sale.order', string="Order", index=True, ondelete='cascade', check_company=True,
+    order_id = fields.Many2one('sale.order', index=True, ondelete='cascade', check_company=True,
                                readonly=True)
     move_id = fields.Many2one('account.move', string="Invoice", index='btree_not_null', ondelete='cascade',
                               check_company=True, readonly=True)
@@ -42,7 +42,7 @@ class CustmgmtCreditException(models.Model):
         default='requested', required=True, tracking=True)
     decider_id = fields.Many2one('res.users', string="Decided by", readonly=True, tracking=True)
     decision_date = fields.Datetime(string="Decided on", readonly=True)
-    decision_note = fields.Text(string="Decision Note")
+    decision_note = fields.Text()
 
     # ------------------------------------------------------------
     # COMPUTE METHODS

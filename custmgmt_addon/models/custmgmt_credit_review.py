@@ -23,9 +23,9 @@ class CustmgmtCreditReview(models.Model):
     payment_term_id = fields.Many2one('account.payment.term', string="Requested Payment Terms", check_company=True)
     credit_standing = fields.Selection(
         [('good', 'Good'), ('normal', 'Normal'), ('watch', 'Watch'), ('bad', 'Bad')],
-        string="Credit Standing", default='normal', tracking=True)
+        default='normal', tracking=True)
     licence_valid = fields.Boolean(string="Business Licence Valid", tracking=True)
-    account_activity_verified = fields.Boolean(string="Account Activity Verified", tracking=True)
+    account_activity_verified = fields.Boolean(tracking=True)
     state = fields.Selection(
         [('requested', 'Requested'), ('approved', 'Approved'), ('rejected', 'Rejected')],
         default='requested', required=True, tracking=True)

@@ -2,8 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
 
-from ..rules import cadence
-from ..rules import guards
+from ..rules import cadence, guards
 from .res_company import CRON_SURVEYS
 from .res_partner import TIER_SELECTION
 
@@ -165,7 +164,7 @@ class CustmgmtSurveyPlan(models.Model):
             Plan.create(chunk)
             done += len(chunk)
             if auto_commit:  # only the cron worker's calls: a killed run resumes from here
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+                self.env.cr.commit()
                 self.env.invalidate_all()
             self.env['ir.cron']._notify_progress(done=done, remaining=len(vals_list) - done)
         return done

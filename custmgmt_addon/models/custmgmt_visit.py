@@ -8,8 +8,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, split_every
 
-from ..rules import cadence
-from ..rules import guards
+from ..rules import cadence, guards
 from .res_company import CRON_VISITS
 from .res_partner import TIER_SELECTION
 
@@ -402,7 +401,7 @@ class CustmgmtVisit(models.Model):
             } for visit in visits for user in visit.visitor_ids])
             done += len(visits)
             if auto_commit:  # only the cron worker's calls: a killed run resumes from here
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+                self.env.cr.commit()
                 self.env.invalidate_all()
             self.env['ir.cron']._notify_progress(done=done, remaining=len(vals_list) - done)
         return done

@@ -4,7 +4,6 @@ import time
 from datetime import timedelta
 
 import psycopg2.errors
-
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models

@@ -50,12 +50,13 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         vals = {fname: self[fname] for fname in POLICY_FIELDS}
         company = self.company_id
         if any(company[fname] != value for fname, value in vals.items()):
             company._custmgmt_check_tier_manager()
             company.write(vals)
+        return res
 
     def _custmgmt_policy(self):
         return {key: self[fname] for key, fname in TIER_POLICY_FIELDS.items()}

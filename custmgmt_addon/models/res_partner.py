@@ -32,9 +32,9 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     registered_capital = fields.Monetary(
-        string="Registered Capital", currency_field='currency_id', groups=ARCHIVE_GROUP,
+        currency_field='currency_id', groups=ARCHIVE_GROUP,
         help="Registered capital (注册资本) as in the business registration.")
-    year_founded = fields.Integer(string="Year Founded", groups=ARCHIVE_GROUP)
+    year_founded = fields.Integer(groups=ARCHIVE_GROUP)
     years_in_business = fields.Integer(
         string="Years in Business", compute='_compute_years_in_business', groups=ARCHIVE_GROUP)
     industry_position = fields.Selection(
@@ -42,10 +42,10 @@ class ResPartner(models.Model):
          ('major', 'Major player'),
          ('average', 'Average player'),
          ('minor', 'Minor player')],
-        string="Industry Position", groups=ARCHIVE_GROUP)
+        groups=ARCHIVE_GROUP)
     employee_count = fields.Integer(string="Employees", groups=ARCHIVE_GROUP)
     business_situation = fields.Text(
-        string="Business Situation", groups=ARCHIVE_GROUP,
+        groups=ARCHIVE_GROUP,
         help="How the customer's own business is going: products, markets, plans.")
 
     # ------------------------------------------------------------
@@ -53,11 +53,11 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     statement_day = fields.Integer(
-        string="Statement Day", groups=ARCHIVE_GROUP,
+        groups=ARCHIVE_GROUP,
         help="Day of the month the customer closes its accounts (结账日), 1 to 31.")
     credit_standing = fields.Selection(
         [('good', 'Good'), ('normal', 'Normal'), ('watch', 'Watch'), ('bad', 'Bad')],
-        string="Credit Standing", tracking=True, groups=ARCHIVE_GROUP)
+        tracking=True, groups=ARCHIVE_GROUP)
     last_credit_review_date = fields.Date(string="Last Credit Review", groups=ARCHIVE_GROUP)
 
     # ------------------------------------------------------------
@@ -65,8 +65,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     sales_staff_count = fields.Integer(string="Sales Staff", groups=ARCHIVE_GROUP)
-    market_coverage = fields.Char(string="Market Coverage", groups=ARCHIVE_GROUP)
-    business_area = fields.Char(string="Business Area", groups=ARCHIVE_GROUP)
+    market_coverage = fields.Char(groups=ARCHIVE_GROUP)
+    business_area = fields.Char(groups=ARCHIVE_GROUP)
     warehouse_area = fields.Float(string="Warehouse Area (m²)", groups=ARCHIVE_GROUP)
     transport_mode = fields.Selection(
         [('own_fleet', 'Own fleet'),
@@ -75,7 +75,7 @@ class ResPartner(models.Model):
          ('sea', 'Sea'),
          ('pickup', 'Customer pickup'),
          ('mixed', 'Mixed')],
-        string="Transport Mode", groups=ARCHIVE_GROUP)
+        groups=ARCHIVE_GROUP)
 
     # ------------------------------------------------------------
     # FIELDS: relationship and decision chain (决策链)
@@ -86,7 +86,7 @@ class ResPartner(models.Model):
          ('meeting', 'Meeting'),
          ('trust', 'Trust'),
          ('alliance', 'Alliance')],
-        string="Relationship Stage", tracking=True, groups=ARCHIVE_GROUP)
+        tracking=True, groups=ARCHIVE_GROUP)
     personality = fields.Selection(
         [('stable', 'Stable'),
          ('agile', 'Agile'),
@@ -99,7 +99,7 @@ class ResPartner(models.Model):
         'res.users', string="Archive Owner", compute='_compute_archive_user_id',
         store=True, readonly=False, tracking=True, groups=ARCHIVE_GROUP,
         help="The one person responsible for this customer file; defaults to the salesperson.")
-    purchase_decision_process = fields.Text(string="Purchase Decision Process", groups=ARCHIVE_GROUP)
+    purchase_decision_process = fields.Text(groups=ARCHIVE_GROUP)
     decision_member_ids = fields.One2many(
         'custmgmt.decision.member', 'partner_id', string="Decision Chain", groups=ARCHIVE_GROUP)
     competitor_line_ids = fields.One2many(
@@ -118,20 +118,20 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     customer_tier = fields.Selection(
-        TIER_SELECTION, string="Customer Tier", company_dependent=True, groups=ARCHIVE_GROUP,
+        TIER_SELECTION, company_dependent=True, groups=ARCHIVE_GROUP,
         help="Strategic (A), key (B) or general (C) customer of the current company, "
              "recomputed from posted invoices by the tier engine.")
     tier_monthly_average = fields.Float(
         string="Monthly Average Sales", company_dependent=True, groups=ARCHIVE_GROUP,
         digits=(16, 2), help="Average monthly untaxed sales over the tier window, in company currency.")
     # per company too, kept in custmgmt.tier.position (see there why)
-    tier_rank = fields.Integer(string="Tier Rank", compute='_compute_tier_position', groups=ARCHIVE_GROUP)
+    tier_rank = fields.Integer(compute='_compute_tier_position', groups=ARCHIVE_GROUP)
     tier_share_before = fields.Float(
         string="Share Ranked Above (%)", compute='_compute_tier_position', groups=ARCHIVE_GROUP, digits=(16, 2),
         help="Share of the company's sales made by the customers ranked above this one.")
-    tier_computed_on = fields.Date(string="Tier Computed On", compute='_compute_tier_position', groups=ARCHIVE_GROUP)
+    tier_computed_on = fields.Date(compute='_compute_tier_position', groups=ARCHIVE_GROUP)
     tier_locked = fields.Boolean(
-        string="Tier Locked", company_dependent=True, groups=ARCHIVE_GROUP,
+        company_dependent=True, groups=ARCHIVE_GROUP,
         help="A locked tier is kept by the recompute, which still refreshes its figures.")
     tier_lock_reason = fields.Char(string="Lock Reason", company_dependent=True, groups=ARCHIVE_GROUP)
     tier_explanation = fields.Char(

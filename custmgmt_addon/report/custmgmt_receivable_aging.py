@@ -42,13 +42,13 @@ class CustmgmtReceivableAging(models.Model):
     currency_id = fields.Many2one('res.currency', readonly=True)
     customer_tier = fields.Selection(TIER_SELECTION, string="Tier", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
-    days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator='max')
+    days_overdue = fields.Integer(readonly=True, aggregator='max')
     bucket = fields.Selection(BUCKET_SELECTION, string="Aging", readonly=True)
     amount_residual = fields.Monetary(string="Open Amount", readonly=True)
-    customer_overdue = fields.Monetary(string="Customer Overdue", readonly=True, aggregator='max')
+    customer_overdue = fields.Monetary(readonly=True, aggregator='max')
     quadrant = fields.Selection(QUADRANT_SELECTION, string="Collection Quadrant", readonly=True)
     over_credit_limit = fields.Boolean(
-        string="Over Credit Limit", readonly=True,
+        readonly=True,
         help="The customer has a credit limit in this company (in company currency) and its exposure is above it.")
 
     def _over_limit_query(self):

@@ -1,6 +1,5 @@
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 

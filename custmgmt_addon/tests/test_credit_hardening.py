@@ -253,7 +253,7 @@ class TestCreditUiPaths(CustmgmtHoldCommon):
     def test_request_from_the_order_button_through_the_form(self):
         order = self._order(1500)
         action = order.with_user(self.salesman).action_custmgmt_request_credit_exception()
-        form = Form(self.env[action['res_model']].with_user(self.salesman).with_context(action['context']))
+        form = Form(self.env[action['res_model']].with_user(self.salesman).with_context(**action['context']))
         self.assertEqual(form.amount, 1500)
         form.reason = "Year-end order"
         exception = form.save()

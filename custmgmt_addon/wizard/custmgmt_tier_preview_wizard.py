@@ -38,7 +38,7 @@ class CustmgmtTierPreviewWizard(models.TransientModel):
         self.env['res.company']._custmgmt_check_tier_manager()
         for wizard in self:
             wizard.problem = False
-            summary = {tier: (0, 0.0) for tier in 'abc'}
+            summary = dict.fromkeys('abc', (0, 0.0))
             try:
                 summary = wizard.company_id._custmgmt_tier_preview(wizard._policy())
             except ValidationError as error:
