@@ -410,4 +410,3 @@ class CustmgmtVisit(models.Model):
     def _cron_plan_visits(self, today=None):
         """Scheduled action: plan the visits due within the horizon in every company."""
         return self.env['res.company']._custmgmt_run_each_company(CRON_VISITS, self._custmgmt_plan_visits, today=today)
-

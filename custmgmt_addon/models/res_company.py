@@ -805,4 +805,3 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.sudo().custmgmt_survey_id \
             or self.env.ref('custmgmt_addon.survey_customer_opinion', raise_if_not_found=False)
-
