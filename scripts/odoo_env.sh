@@ -10,7 +10,7 @@ Odoo 18 was not found. Install Odoo 18.0 (Community) so that an `odoo` command i
 PATH, or point ODOO_BIN at its odoo-bin / odoo script, for example:
   - Debian/Ubuntu package: see https://www.odoo.com/documentation/18.0/administration/on_premise/packages.html
   - from source: git clone -b 18.0 --depth 1 https://github.com/odoo/odoo && python3 -m venv venv &&
-    venv/bin/pip install -r odoo/requirements.txt && venv/bin/pip install -e odoo
+    venv/bin/pip install -r odoo/requirements.txt && venv/bin/pip install -e odoo --config-settings editable_mode=compat
     then: export ODOO_BIN=$PWD/venv/bin/odoo   (or link it as `odoo` on PATH)
 PostgreSQL 12+ must be reachable with the PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD).
 MSG
