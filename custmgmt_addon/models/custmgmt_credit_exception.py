@@ -48,13 +48,17 @@ class CustmgmtCreditException(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
-    @api.depends('order_id.name', 'move_id.name', 'partner_id.name', 'amount', 'currency_id')
+    @api.depends('order_id.name', 'move_id.name', 'partner_id.name', 'order_id.partner_invoice_id', 'move_id.partner_id',
+                 'amount', 'currency_id')
     def _compute_display_name(self):
         for exception in self:
             document = exception.order_id or exception.move_id
+            # a request being typed has no customer yet: the one who pays its document
+            paying = exception.order_id.partner_invoice_id or exception.move_id.partner_id
+            customer = exception.partner_id or paying.commercial_partner_id
             exception.display_name = _(
                 "Credit exception %(document)s, %(customer)s, %(amount)s",
-                document=document.name or '', customer=exception.partner_id.name or '',
+                document=document.name or '', customer=customer.name or '',
                 amount=format_amount(self.env, exception.amount, exception.currency_id)
                 if exception.currency_id else '')
 
