@@ -22,6 +22,11 @@ RENAMED_XMLIDS = {}
 CHANGED = {
     # bookkeeping columns that every update rewrites
     **{(t, c): "update" for t in ("*",) for c in ("write_date", "write_uid")},
+    # a decision-chain member and a competitor line belong to the company where they were
+    # recorded (issue 11): rows of a shared customer get one at the upgrade (the customer's
+    # company, else the company of who recorded them, else the first company)
+    ("custmgmt_decision_member", "company_id"): "filled at upgrade",
+    ("custmgmt_competitor_line", "company_id"): "filled at upgrade",
 }
 
 
@@ -55,6 +60,8 @@ def main(before_path, after_path):
                 checked += 1
                 if new_column not in new_row:
                     problem("column", f"{table}.{column} is gone")
+                elif CHANGED.get((table, column)) == "filled at upgrade" and new_row[new_column] is None:
+                    problem("value", f"{table}.{column} of row {key} was not filled by the upgrade")
                 elif new_row[new_column] != value and not changed_on_purpose(table, column):
                     problem("value", f"{table}.{column} of row {key}: {value!r} became {new_row[new_column]!r}")
 

@@ -51,3 +51,12 @@ def test_renamed_column_is_followed(tmp_path, capsys, monkeypatch):
     after = snapshot(rows={"1": {"id": 1, "visit_state": "done"}})
     rc, out = run(tmp_path, capsys, snapshot(), after)
     assert rc == 0, out
+
+
+def test_a_column_filled_at_upgrade_must_be_filled(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(upgrade_check.CHANGED, ("custmgmt_visit", "company_id"), "filled at upgrade")
+    before = snapshot(rows={"1": {"id": 1, "company_id": None}})
+    rc, _out = run(tmp_path, capsys, before, snapshot(rows={"1": {"id": 1, "company_id": 1}}))
+    assert rc == 0
+    rc, out = run(tmp_path, capsys, before, snapshot(rows={"1": {"id": 1, "company_id": None}}))
+    assert rc == 1 and "custmgmt_visit.company_id of row 1 was not filled by the upgrade" in out
