@@ -300,7 +300,7 @@ if [ ${#cov_run[@]} -gt 0 ] && [ -f "$cov_dir/.coverage.odoo" ] && [ -f "$cov_di
     echo "== Coverage of custmgmt_addon/ (pure suites + Odoo suite)"
     (cd "$cov_dir" && PYTHONPATH="$tools" python3 -m coverage combine --quiet --data-file=.coverage \
         .coverage.pure .coverage.odoo >/dev/null && \
-     PYTHONPATH="$tools" python3 -m coverage report --data-file=.coverage --sort=cover \
+     PYTHONPATH="$tools" python3 -m coverage report --data-file=.coverage --sort=cover --show-missing --skip-covered \
         --omit='*/tests/*,*/__manifest__.py' | sed "s#$repo_root/##")
 fi
 echo
