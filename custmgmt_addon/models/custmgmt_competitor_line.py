@@ -1,59 +1,19 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL
-from odoo.tools.sql import column_exists
+from odoo.exceptions import ValidationError
 
 from ..rules import archive as archive_rules
 from ..rules import guards
 
 
-def archive_line_auto_init(model):
-    """Before the column gets its NOT NULL: give every existing line of the
-    archive (decision chain, competitors) the company where it was recorded,
-    the customer's company, else the company of who recorded it, else the
-    main company. Idempotent: it only fills empty companies."""
-    cr = model.env.cr
-    if not column_exists(cr, model._table, 'company_id'):
-        return
-    cr.execute(SQL(
-        """
-        UPDATE %(table)s line
-           SET company_id = COALESCE(partner.company_id, creator.company_id,
-                                     (SELECT MIN(id) FROM res_company))
-          FROM res_partner partner, %(table)s same
-     LEFT JOIN res_users creator ON creator.id = same.create_uid
-         WHERE line.company_id IS NULL AND partner.id = line.partner_id AND same.id = line.id
-        """,
-        table=SQL.identifier(model._table),
-    ))
-
-
-def check_archive_owner(model, partner_ids):
-    """A User adds to the decision chain and competitors of the customers
-    they sell to or own only: said in words, not as Odoo's generic access error."""
-    env = model.env
-    if env.su or env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
-        return
-    for partner in env['res.partner'].sudo().browse([pid for pid in partner_ids if pid]):
-        if env.user not in (partner.user_id | partner.archive_user_id):
-            raise AccessError(env._(
-                "You can add to the customer file of %(customer)s only if you are its salesperson or its "
-                "archive owner; ask a customer management Manager.", customer=partner.display_name))
-
-
 class CustmgmtCompetitorLine(models.Model):
     _name = 'custmgmt.competitor.line'
+    _inherit = ['custmgmt.archive.line.mixin']
     _description = "Competitor at a Customer"
     _order = 'partner_id, share_percent desc, id'
     _check_company_auto = True
 
     partner_id = fields.Many2one(
         'res.partner', string="Customer", required=True, index=True, ondelete='cascade', check_company=True)
-    # the company where the line was recorded: a shared customer (no company)
-    # has its competitors per company
-    company_id = fields.Many2one(
-        'res.company', compute='_compute_company_id', store=True, readonly=False,
-        precompute=True, required=True, index=True)
     competitor_id = fields.Many2one(
         'res.partner', required=True, ondelete='restrict',
         domain="[('is_company', '=', True), ('id', '!=', partner_id)]")
@@ -67,11 +27,6 @@ class CustmgmtCompetitorLine(models.Model):
     opportunities = fields.Text()
     threats = fields.Text()
     last_updated = fields.Date(default=fields.Date.context_today)
-
-    @api.depends('partner_id')
-    def _compute_company_id(self):
-        for line in self:
-            line.company_id = line.partner_id.company_id or line.company_id or self.env.company
 
     @api.constrains('last_updated')
     def _check_last_updated(self):
@@ -106,18 +61,7 @@ class CustmgmtCompetitorLine(models.Model):
                 "The competitor shares of %(customer)s add up to %(total)s %%; they cannot exceed 100 %%.",
                 customer=partner.display_name, total=round(totals[over[0]], 1)))
 
-    def _auto_init(self):
-        archive_line_auto_init(self)
-        return super()._auto_init()
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_archive_owner(self, [vals.get('partner_id') for vals in vals_list])
-        return super().create(vals_list)
-
     def write(self, vals):
-        if 'partner_id' in vals:
-            check_archive_owner(self, [vals['partner_id']])
         content = {'products', 'share_percent', 'price_position', 'strengths', 'weaknesses',
                    'opportunities', 'threats', 'competitor_id'}
         if content & vals.keys() and 'last_updated' not in vals:

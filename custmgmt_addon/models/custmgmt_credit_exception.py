@@ -134,6 +134,19 @@ class CustmgmtCreditException(models.Model):
     def action_refuse(self):
         self._custmgmt_decide('refused')
 
+    @api.model
+    def _custmgmt_request_action(self, field, document):
+        """The dialog that requests an exception for ``document`` (an order or an
+        invoice, named by ``field``), for its total."""
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Request a Credit Exception"),
+            'res_model': self._name,
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {f'default_{field}': document.id, 'default_amount': document.amount_total},
+        }
+
     def action_open_document(self):
         self.ensure_one()
         document = self.order_id or self.move_id

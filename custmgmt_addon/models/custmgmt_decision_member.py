@@ -4,11 +4,11 @@ from odoo.tools import SQL
 
 from ..rules import archive as archive_rules
 from ..rules import guards
-from .custmgmt_competitor_line import archive_line_auto_init, check_archive_owner
 
 
 class CustmgmtDecisionMember(models.Model):
     _name = 'custmgmt.decision.member'
+    _inherit = ['custmgmt.archive.line.mixin']
     _description = "Decision Chain Member"
     _order = 'partner_id, sequence, id'
     _check_company_auto = True
@@ -22,11 +22,6 @@ class CustmgmtDecisionMember(models.Model):
     partner_id = fields.Many2one(
         'res.partner', string="Customer", required=True, index=True, ondelete='cascade', check_company=True,
         domain=[('is_company', '=', True)])
-    # the company where the person was recorded: a shared customer (no company)
-    # has a decision chain per company
-    company_id = fields.Many2one(
-        'res.company', compute='_compute_company_id', store=True, readonly=False,
-        precompute=True, required=True, index=True)
     # required by the constraint below: a line typed with a new person's name
     # creates the contact on save (create())
     contact_id = fields.Many2one(
@@ -75,11 +70,6 @@ class CustmgmtDecisionMember(models.Model):
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
-
-    @api.depends('partner_id')
-    def _compute_company_id(self):
-        for member in self:
-            member.company_id = member.partner_id.company_id or member.company_id or self.env.company
 
     @api.depends('contact_id')
     def _compute_position(self):
@@ -134,19 +124,14 @@ class CustmgmtDecisionMember(models.Model):
     # CRUD METHODS
     # ------------------------------------------------------------
 
-    def _auto_init(self):
-        archive_line_auto_init(self)
-        return super()._auto_init()
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_archive_owner(self, [vals.get('partner_id') for vals in vals_list])
+    @api.model
+    def _custmgmt_prepare_lines(self, vals_list):
+        """A person typed in the line on a customer (saved in this same save):
+        the contact is created with it, as a child of the customer."""
         contact_fields = ('name', 'phone', 'mobile', 'email')
         for vals in vals_list:
             if vals.get('contact_id') or not (vals.get('name') or '').strip() or not vals.get('partner_id'):
                 continue
-            # a person typed in the line on a customer (saved in this same save):
-            # the contact is created with it, as a child of the customer
             contact = self.env['res.partner'].create({
                 'parent_id': vals['partner_id'],
                 'type': 'contact',
@@ -154,12 +139,6 @@ class CustmgmtDecisionMember(models.Model):
                 **{fname: vals.pop(fname) for fname in contact_fields if fname in vals},
             })
             vals['contact_id'] = contact.id
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if 'partner_id' in vals:
-            check_archive_owner(self, [vals['partner_id']])
-        return super().write(vals)
 
     def _compute_display_name(self):
         for member in self:

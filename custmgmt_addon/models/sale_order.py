@@ -92,14 +92,7 @@ class SaleOrder(models.Model):
 
     def action_custmgmt_request_credit_exception(self):
         self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': _("Request a Credit Exception"),
-            'res_model': 'custmgmt.credit.exception',
-            'view_mode': 'form',
-            'target': 'new',
-            'context': {'default_order_id': self.id, 'default_amount': self.amount_total},
-        }
+        return self.env['custmgmt.credit.exception']._custmgmt_request_action('order_id', self)
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

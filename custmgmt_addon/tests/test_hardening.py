@@ -146,13 +146,12 @@ class TestSharedCustomerAcrossCompanies(CustmgmtCommon):
             [('partner_id', '=', self.shared.id)]), line_2)
 
     def test_existing_lines_get_a_company_at_upgrade(self):
-        from ..models.custmgmt_competitor_line import archive_line_auto_init  # noqa: PLC0415
         member, line = self._record_in(self.company)
         for record in (member, line):
             self.env.cr.execute(f"ALTER TABLE {record._table} ALTER COLUMN company_id DROP NOT NULL")
             self.env.cr.execute(f"UPDATE {record._table} SET company_id = NULL WHERE id = %s", [record.id])
             record.invalidate_recordset()
-            archive_line_auto_init(record)
+            record._custmgmt_fill_company()
             record.invalidate_recordset()
             self.assertEqual(record.company_id, self.salesman.company_id, "the company of who recorded it")
 
