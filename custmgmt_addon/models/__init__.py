@@ -1,3 +1,4 @@
+from . import custmgmt_job_runner
 from . import res_company
 from . import res_partner
 from . import res_config_settings
@@ -5,6 +6,7 @@ from . import custmgmt_decision_member
 from . import custmgmt_competitor_line
 from . import custmgmt_tier_history
 from . import custmgmt_tier_position
+from . import custmgmt_tier_engine
 from . import custmgmt_evidence_mixin
 from . import custmgmt_department
 from . import custmgmt_complaint_category

@@ -1,0 +1,19 @@
+"""18.0.2.0.0: the tier engine moved off res.company to its service model.
+
+Its scheduled action is ``noupdate`` data, so the upgrade does not rewrite it from
+data/ir_cron_data.xml: point it (same xml id, same schedule) at the new model here.
+"""
+from openupgradelib import openupgrade
+
+# xml id of the scheduled action -> (model it now runs on, its code)
+MOVED_CRONS = {
+    'ir_cron_recompute_tiers': ('custmgmt.tier.engine', 'model._cron_recompute()'),
+}
+
+
+@openupgrade.migrate()
+def migrate(env, version):
+    for xmlid, (model, code) in MOVED_CRONS.items():
+        cron = env.ref(f'custmgmt_addon.{xmlid}', raise_if_not_found=False)
+        if cron:
+            cron.write({'model_id': env['ir.model']._get_id(model), 'code': code})
