@@ -15,6 +15,7 @@ from . import custmgmt_objection
 from . import custmgmt_dispute
 from . import custmgmt_credit_exception
 from . import custmgmt_credit_review
+from . import custmgmt_collection
 from . import sale_order
 from . import payment_transaction
 from . import account_move

@@ -1,13 +1,15 @@
-"""18.0.2.0.0: the tier engine moved off res.company to its service model.
+"""18.0.2.0.0: the tier engine and the collection matrix moved off res.company to their
+service models.
 
-Its scheduled action is ``noupdate`` data, so the upgrade does not rewrite it from
-data/ir_cron_data.xml: point it (same xml id, same schedule) at the new model here.
+Their scheduled actions are ``noupdate`` data, so the upgrade does not rewrite them from
+data/*.xml: point each (same xml id, same schedule) at the new model here.
 """
 from openupgradelib import openupgrade
 
 # xml id of the scheduled action -> (model it now runs on, its code)
 MOVED_CRONS = {
     'ir_cron_recompute_tiers': ('custmgmt.tier.engine', 'model._cron_recompute()'),
+    'ir_cron_collection': ('custmgmt.collection', 'model._cron_run()'),
 }
 
 
