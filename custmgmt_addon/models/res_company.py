@@ -78,6 +78,24 @@ class ResCompany(models.Model):
         help="Also hold the posting of customer invoices that do not come from a confirmed order, with the "
              "same rules and the same Finance exception.")
 
+    # service by tier: visit cadence and surveys (seed 000 §五, seed 004)
+    custmgmt_visit_days_a = fields.Integer(string="Visit Interval A (days)", default=10)
+    custmgmt_visit_days_b = fields.Integer(string="Visit Interval B (days)", default=15)
+    custmgmt_visit_days_c = fields.Integer(string="Visit Interval C (days)", default=30)
+    custmgmt_visit_leader_a = fields.Boolean(string="Team Leader Visits A", default=True)
+    custmgmt_visit_leader_b = fields.Boolean(string="Team Leader Visits B", default=True)
+    custmgmt_visit_leader_c = fields.Boolean(string="Team Leader Visits C", default=False)
+    custmgmt_top_visit_days = fields.Integer(
+        string="Top-Management Visit Interval (days)", default=90,
+        help="Days between two top-management visits (高层互访) to a strategic (A) customer; 0 for none.")
+    custmgmt_top_visitor_ids = fields.Many2many(
+        'res.users', 'custmgmt_company_top_visitor_rel', 'company_id', 'user_id', string="Top Management",
+        domain=[('share', '=', False)],
+        help="Who makes the top-management visits; the sales team leader when empty.")
+    custmgmt_survey_id = fields.Many2one(
+        'survey.survey', string="Customer Opinion Survey", domain=[('custmgmt_opinion', '=', True)],
+        help="The customer opinion form (客户意见调查表) filled in by the monthly and quarterly surveys.")
+
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
@@ -88,8 +106,36 @@ class ResCompany(models.Model):
         for company in self:
             company._custmgmt_raise_policy_problems(company._custmgmt_tier_policy())
 
+    @api.constrains('custmgmt_long_overdue_days', 'custmgmt_large_overdue_amount', 'custmgmt_hold_overdue_days',
+                    'custmgmt_dunning_interval_days')
+    def _check_custmgmt_credit_policy(self):
+        for company in self:
+            if not credit_rules.policy_is_valid(
+                    company.custmgmt_long_overdue_days, company.custmgmt_hold_overdue_days,
+                    company.custmgmt_dunning_interval_days, company.custmgmt_large_overdue_amount):
+                raise ValidationError(_("Day thresholds must be at least 1 and the large amount not negative."))
+
+    @api.constrains('custmgmt_visit_days_a', 'custmgmt_visit_days_b', 'custmgmt_visit_days_c',
+                    'custmgmt_top_visit_days')
+    def _check_custmgmt_visit_days(self):
+        for company in self:
+            if not all(guards.interval_days_valid(days) for days in (
+                    company.custmgmt_visit_days_a, company.custmgmt_visit_days_b, company.custmgmt_visit_days_c,
+                    company.custmgmt_top_visit_days)):
+                raise ValidationError(_("Visit intervals are days from 0 (no visits) to %(max)s.",
+                                        max=guards.MAX_INTERVAL_DAYS))
+
+    @api.constrains('custmgmt_complaint_days_a', 'custmgmt_complaint_days_b', 'custmgmt_complaint_days_c')
+    def _check_custmgmt_complaint_days(self):
+        for company in self:
+            if not all(guards.complaint_days_valid(days) for days in (
+                    company.custmgmt_complaint_days_a, company.custmgmt_complaint_days_b,
+                    company.custmgmt_complaint_days_c)):
+                raise ValidationError(_("Days to answer a complaint are from 0 (the same day) to %(max)s.",
+                                        max=guards.MAX_COMPLAINT_DAYS))
+
     # ------------------------------------------------------------
-    # BUSINESS METHODS: policy
+    # BUSINESS METHODS: tier policy
     # ------------------------------------------------------------
 
     def _custmgmt_tier_policy(self):
@@ -141,57 +187,8 @@ class ResCompany(models.Model):
             self.write(last)
 
     # ------------------------------------------------------------
-    # CONSTRAINTS: credit and collection policy (the matrix is custmgmt.collection)
+    # BUSINESS METHODS: service by tier
     # ------------------------------------------------------------
-
-    @api.constrains('custmgmt_long_overdue_days', 'custmgmt_large_overdue_amount', 'custmgmt_hold_overdue_days',
-                    'custmgmt_dunning_interval_days')
-    def _check_custmgmt_credit_policy(self):
-        for company in self:
-            if not credit_rules.policy_is_valid(
-                    company.custmgmt_long_overdue_days, company.custmgmt_hold_overdue_days,
-                    company.custmgmt_dunning_interval_days, company.custmgmt_large_overdue_amount):
-                raise ValidationError(_("Day thresholds must be at least 1 and the large amount not negative."))
-
-    # ------------------------------------------------------------
-    # SERVICE BY TIER: visit cadence and surveys (seed 000 §五, seed 004)
-    # ------------------------------------------------------------
-
-    custmgmt_visit_days_a = fields.Integer(string="Visit Interval A (days)", default=10)
-    custmgmt_visit_days_b = fields.Integer(string="Visit Interval B (days)", default=15)
-    custmgmt_visit_days_c = fields.Integer(string="Visit Interval C (days)", default=30)
-    custmgmt_visit_leader_a = fields.Boolean(string="Team Leader Visits A", default=True)
-    custmgmt_visit_leader_b = fields.Boolean(string="Team Leader Visits B", default=True)
-    custmgmt_visit_leader_c = fields.Boolean(string="Team Leader Visits C", default=False)
-    custmgmt_top_visit_days = fields.Integer(
-        string="Top-Management Visit Interval (days)", default=90,
-        help="Days between two top-management visits (高层互访) to a strategic (A) customer; 0 for none.")
-    custmgmt_top_visitor_ids = fields.Many2many(
-        'res.users', 'custmgmt_company_top_visitor_rel', 'company_id', 'user_id', string="Top Management",
-        domain=[('share', '=', False)],
-        help="Who makes the top-management visits; the sales team leader when empty.")
-    custmgmt_survey_id = fields.Many2one(
-        'survey.survey', string="Customer Opinion Survey", domain=[('custmgmt_opinion', '=', True)],
-        help="The customer opinion form (客户意见调查表) filled in by the monthly and quarterly surveys.")
-
-    @api.constrains('custmgmt_visit_days_a', 'custmgmt_visit_days_b', 'custmgmt_visit_days_c',
-                    'custmgmt_top_visit_days')
-    def _check_custmgmt_visit_days(self):
-        for company in self:
-            if not all(guards.interval_days_valid(days) for days in (
-                    company.custmgmt_visit_days_a, company.custmgmt_visit_days_b, company.custmgmt_visit_days_c,
-                    company.custmgmt_top_visit_days)):
-                raise ValidationError(_("Visit intervals are days from 0 (no visits) to %(max)s.",
-                                        max=guards.MAX_INTERVAL_DAYS))
-
-    @api.constrains('custmgmt_complaint_days_a', 'custmgmt_complaint_days_b', 'custmgmt_complaint_days_c')
-    def _check_custmgmt_complaint_days(self):
-        for company in self:
-            if not all(guards.complaint_days_valid(days) for days in (
-                    company.custmgmt_complaint_days_a, company.custmgmt_complaint_days_b,
-                    company.custmgmt_complaint_days_c)):
-                raise ValidationError(_("Days to answer a complaint are from 0 (the same day) to %(max)s.",
-                                        max=guards.MAX_COMPLAINT_DAYS))
 
     def _custmgmt_user_ids(self):
         """Ids of the active internal users who work in this company (visits
