@@ -11,6 +11,17 @@ from .custmgmt_job_runner import CRON_COLLECTION, JOB_CALL_SECONDS
 COLLECTION_BATCH = 1000
 
 
+def overdue_item(today):
+    """The condition on ``line`` (an account_move_line joined to its
+    ``account``) of an overdue open receivable item on ``today``: posted, not
+    reconciled, still owed, due before today. One definition for the matrix,
+    the letters and the closing of paid customers."""
+    return SQL(
+        """account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
+           AND line.reconciled IS NOT TRUE AND line.amount_residual > 0
+           AND COALESCE(line.date_maturity, line.date) < %s""", today)
+
+
 class CustmgmtCollection(models.AbstractModel):
     """The daily collection matrix (seed 003 第六式) of each company: the
     overdue customers, the open collection activities and the dunning levels
@@ -35,15 +46,10 @@ class CustmgmtCollection(models.AbstractModel):
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
               JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
-               AND line.reconciled IS NOT TRUE
-               AND line.amount_residual > 0
-               AND COALESCE(line.date_maturity, line.date) < %(today)s
-               AND line.company_id = %(company)s
+             WHERE %(overdue)s AND line.company_id = %(company)s
           GROUP BY partner.commercial_partner_id
             """,
-            today=today, company=company.id,
+            today=today, overdue=overdue_item(today), company=company.id,
         ))
         return {partner_id: (float(amount), days) for partner_id, amount, days in rows}
 
@@ -139,12 +145,10 @@ class CustmgmtCollection(models.AbstractModel):
               JOIN account_move move ON move.id = line.move_id
               JOIN account_account account ON account.id = line.account_id
               JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
-               AND line.reconciled IS NOT TRUE AND line.amount_residual > 0
-               AND COALESCE(line.date_maturity, line.date) < %(today)s
+             WHERE %(overdue)s
                AND line.company_id = %(company)s AND partner.commercial_partner_id = ANY(%(ids)s)
           ORDER BY 3, 2
-            """, today=today, company=company.id, ids=list(partner_ids))):
+            """, overdue=overdue_item(today), company=company.id, ids=list(partner_ids))):
             items.setdefault(partner_id, []).append((reference, format_date(self.env, due)))
         return items
 
@@ -212,11 +216,8 @@ class CustmgmtCollection(models.AbstractModel):
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
                   JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
-                   AND line.reconciled IS NOT TRUE AND line.amount_residual > 0
-                   AND COALESCE(line.date_maturity, line.date) < %(today)s
-                   AND partner.commercial_partner_id = ANY(%(ids)s)
-                """, today=today, ids=list(candidates)))}
+                 WHERE %(overdue)s AND partner.commercial_partner_id = ANY(%(ids)s)
+                """, overdue=overdue_item(today), ids=list(candidates)))}
         paid = [act_id for act_id, res_id, _user in open_rows if res_id in candidates]
         for chunk in split_every(COLLECTION_BATCH, paid, list):
             self.env['mail.activity'].sudo().browse(chunk).action_feedback(
