@@ -196,7 +196,7 @@ def phase_collection(args):
     env, cr = env_for(args.db, args.addons_path)
     company = env.ref('base.main_company')
     t0 = time.perf_counter()
-    done, remaining = company._custmgmt_run_collection(today=fields.Date.today(), auto_commit=True)
+    done, remaining = env['custmgmt.collection']._run(company, today=fields.Date.today(), auto_commit=True)
     cr.commit()
     elapsed = time.perf_counter() - t0
     cr.execute("SELECT COUNT(*) FROM mail_activity WHERE res_model = 'res.partner'")

@@ -1,6 +1,6 @@
 {
     'name': 'Customer Management (B2B)',
-    'version': '18.0.1.0.0',
+    'version': '18.0.2.0.0',
     'category': 'Sales/Sales',
     'summary': 'Customer archive, decision chain, competitors and A/B/C tiers '
                'recomputed from posted invoices',

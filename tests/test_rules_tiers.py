@@ -102,3 +102,26 @@ def test_unused_cut_points_stay_in_range():
     assert [c for c, _m in tiers.check_policy('pareto', 3, 80, 95, -1, 0)] == ['amount_range']
     assert [c for c, _m in tiers.check_policy('amount', 3, 150, 95, 100, 10)] == ['share_range']
     assert tiers.check_policy('amount', 3, 80, 95, 100, 10) == []
+
+
+def test_updates_write_only_what_changed_and_keep_locked_tiers():
+    today = datetime.date(2026, 11, 24)
+    results = {
+        1: tiers.TierResult('a', 1, 0.0, 500.0),    # unchanged
+        2: tiers.TierResult('b', 2, 50.004, 300.0),  # new: first classification
+        3: tiers.TierResult('c', 3, 90.0, 10.0),    # locked in A: keeps A, figures refreshed
+    }
+    stored = {
+        1: tiers.TierStored('a', 500.0, 1, 0.0, today, False),
+        2: tiers.TierStored(None, None, None, None, None, False),
+        3: tiers.TierStored('a', 20.0, 3, 90.0, today, True),
+        4: tiers.TierStored('b', 30.0, 4, 95.0, today, False),  # no longer invoiced: loses its tier
+        5: tiers.TierStored('c', 1.0, 5, 99.0, today, True),    # locked: stays although not invoiced
+    }
+    assert tiers.updates(results, stored, today) == [
+        tiers.TierUpdate(2, None, 'b', 300.0, 2, 50.0, True, True),
+        tiers.TierUpdate(3, 'a', 'a', 10.0, 3, 90.0, True, False),
+        tiers.TierUpdate(4, 'b', None, None, None, None, True, True),
+    ]
+    # a run on a later day refreshes the date of every position
+    assert tiers.updates(results, stored, datetime.date(2026, 12, 1))[0].position_changed

@@ -1,3 +1,4 @@
+from . import custmgmt_job_runner
 from . import res_company
 from . import res_partner
 from . import res_config_settings
@@ -6,6 +7,7 @@ from . import custmgmt_decision_member
 from . import custmgmt_competitor_line
 from . import custmgmt_tier_history
 from . import custmgmt_tier_position
+from . import custmgmt_tier_engine
 from . import custmgmt_evidence_mixin
 from . import custmgmt_department
 from . import custmgmt_complaint_category
@@ -14,6 +16,7 @@ from . import custmgmt_objection
 from . import custmgmt_dispute
 from . import custmgmt_credit_exception
 from . import custmgmt_credit_review
+from . import custmgmt_collection
 from . import sale_order
 from . import payment_transaction
 from . import account_move

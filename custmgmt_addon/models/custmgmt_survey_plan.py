@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
 
 from ..rules import cadence, guards
-from .res_company import CRON_SURVEYS
+from .custmgmt_job_runner import CRON_SURVEYS
 from .res_partner import TIER_SELECTION
 
 PLAN_BATCH = 1000
@@ -122,7 +122,7 @@ class CustmgmtSurveyPlan(models.Model):
         runs (and one planning at a time: the daily action's row lock); a
         customer tiered mid-period is planned by the next run. No e-mail per
         activity. Returns the number of surveys planned."""
-        self.env['res.company']._custmgmt_job_lock(CRON_SURVEYS)
+        self.env['custmgmt.job.runner']._lock(CRON_SURVEYS)
         company = company.sudo()
         today = today or fields.Date.context_today(company)
         periods = cadence.periods_under_way(today)
@@ -172,8 +172,8 @@ class CustmgmtSurveyPlan(models.Model):
     @api.model
     def _cron_plan_surveys(self, today=None):
         """Scheduled action: plan the monthly and quarterly surveys in every company."""
-        return self.env['res.company']._custmgmt_run_each_company(CRON_SURVEYS, self._custmgmt_plan_surveys,
-                                                                  today=today)
+        return self.env['custmgmt.job.runner']._run_each_company(
+            CRON_SURVEYS, self._custmgmt_plan_surveys, today=today)
 
     def _custmgmt_fulfil(self, answer):
         """Mark the open plans of ``answer``'s customer that it fulfils: those

@@ -1,5 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
+from ..rules import tiers as tier_rules
 from .res_partner import TIER_SELECTION
 
 
@@ -21,3 +23,44 @@ class CustmgmtTierHistory(models.Model):
                               required=True, default='manual')
     note = fields.Char()
     user_id = fields.Many2one('res.users', string="By", related='create_uid')
+
+    @api.model
+    def _record_changes(self, company, changes, today, reason):
+        """The one writer of tier history: a row per changed tier (the first
+        classification included) and a chatter note per tier that moved up or
+        down, for ``changes`` in ``company``, written at once.
+
+        :param changes: iterable of :class:`rules.tiers.TierChange`
+        :param reason: ``'recompute'`` or ``'manual'``
+        """
+        moved = [change for change in changes if tier_rules.tier_direction(change.old_tier or None, change.new_tier or None)]
+        if not moved:
+            return
+        self.flush_model()
+        self.env.execute_query(SQL(
+            """
+            INSERT INTO custmgmt_tier_history
+                   (partner_id, company_id, old_tier, new_tier, monthly_average, date, reason, note,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT v.partner_id, %(company)s, v.old_tier, v.new_tier, v.average, %(today)s,
+                   %(reason)s, v.note, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM unnest(%(ids)s::int[], %(old)s::varchar[], %(new)s::varchar[], %(avgs)s::float8[],
+                          %(notes)s::varchar[])
+                   AS v(partner_id, old_tier, new_tier, average, note)
+            """,
+            company=company.id, today=today, reason=reason, uid=self.env.uid,
+            ids=[c.partner_id for c in moved], old=[c.old_tier or None for c in moved],
+            new=[c.new_tier or None for c in moved], avgs=[c.average for c in moved],
+            notes=[c.note or None for c in moved],
+        ))
+        for model in ('custmgmt.tier.history', 'custmgmt.tier.register'):
+            self.env[model].invalidate_model()
+        Partner = self.env['res.partner'].with_company(company)
+        notes = {}
+        for change in moved:
+            direction = tier_rules.tier_direction(change.old_tier or None, change.new_tier or None)
+            if direction in ('up', 'down'):
+                notes[change.partner_id] = Partner._custmgmt_tier_note(
+                    change.old_tier, change.new_tier, direction, manual=reason == 'manual')
+        if notes:
+            Partner.browse(list(notes)).sudo()._message_log_batch(bodies=notes)

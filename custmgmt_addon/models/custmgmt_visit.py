@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import cadence, guards
-from .res_company import CRON_VISITS
+from .custmgmt_job_runner import CRON_VISITS
 from .res_partner import TIER_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -379,7 +379,7 @@ class CustmgmtVisit(models.Model):
         created in batches (committed one by one with ``auto_commit``), without
         a message or an e-mail per visit or activity: the visitors find them in
         their activities. Returns the number of visits planned."""
-        self.env['res.company']._custmgmt_job_lock(CRON_VISITS)
+        self.env['custmgmt.job.runner']._lock(CRON_VISITS)
         company = company.sudo()
         today = today or fields.Date.context_today(company)
         Visit = self.sudo().with_company(company).with_context(
@@ -409,4 +409,4 @@ class CustmgmtVisit(models.Model):
     @api.model
     def _cron_plan_visits(self, today=None):
         """Scheduled action: plan the visits due within the horizon in every company."""
-        return self.env['res.company']._custmgmt_run_each_company(CRON_VISITS, self._custmgmt_plan_visits, today=today)
+        return self.env['custmgmt.job.runner']._run_each_company(CRON_VISITS, self._custmgmt_plan_visits, today=today)

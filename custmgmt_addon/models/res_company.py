@@ -1,31 +1,11 @@
-import logging
-import threading
-import time
-from datetime import timedelta
-
-import psycopg2.errors
-from markupsafe import Markup
-
-from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date, split_every
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_date
 
 from ..rules import credit as credit_rules
 from ..rules import guards
 from ..rules import tiers as tier_rules
 
-_logger = logging.getLogger(__name__)
-
-TIER_WRITE_BATCH = 5000
-TIER_CALL_SECONDS = 300
-COLLECTION_BATCH = 1000
-# a scheduled run that finds its job busy (a manual run holds it) runs again this much later
-JOB_RETRY_MINUTES = 5
-# the scheduled action of each long job: its row lock lets one run of the job write at a time
-CRON_TIERS = 'custmgmt_addon.ir_cron_recompute_tiers'
-CRON_COLLECTION = 'custmgmt_addon.ir_cron_collection'
-CRON_VISITS = 'custmgmt_addon.ir_cron_plan_visits'
-CRON_SURVEYS = 'custmgmt_addon.ir_cron_plan_surveys'
 # argument of rules.tiers -> field of the company (and of res.config.settings)
 TIER_POLICY_FIELDS = {
     'months': 'custmgmt_tier_months',
@@ -98,6 +78,24 @@ class ResCompany(models.Model):
         help="Also hold the posting of customer invoices that do not come from a confirmed order, with the "
              "same rules and the same Finance exception.")
 
+    # service by tier: visit cadence and surveys (seed 000 §五, seed 004)
+    custmgmt_visit_days_a = fields.Integer(string="Visit Interval A (days)", default=10)
+    custmgmt_visit_days_b = fields.Integer(string="Visit Interval B (days)", default=15)
+    custmgmt_visit_days_c = fields.Integer(string="Visit Interval C (days)", default=30)
+    custmgmt_visit_leader_a = fields.Boolean(string="Team Leader Visits A", default=True)
+    custmgmt_visit_leader_b = fields.Boolean(string="Team Leader Visits B", default=True)
+    custmgmt_visit_leader_c = fields.Boolean(string="Team Leader Visits C", default=False)
+    custmgmt_top_visit_days = fields.Integer(
+        string="Top-Management Visit Interval (days)", default=90,
+        help="Days between two top-management visits (高层互访) to a strategic (A) customer; 0 for none.")
+    custmgmt_top_visitor_ids = fields.Many2many(
+        'res.users', 'custmgmt_company_top_visitor_rel', 'company_id', 'user_id', string="Top Management",
+        domain=[('share', '=', False)],
+        help="Who makes the top-management visits; the sales team leader when empty.")
+    custmgmt_survey_id = fields.Many2one(
+        'survey.survey', string="Customer Opinion Survey", domain=[('custmgmt_opinion', '=', True)],
+        help="The customer opinion form (客户意见调查表) filled in by the monthly and quarterly surveys.")
+
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
@@ -108,8 +106,36 @@ class ResCompany(models.Model):
         for company in self:
             company._custmgmt_raise_policy_problems(company._custmgmt_tier_policy())
 
+    @api.constrains('custmgmt_long_overdue_days', 'custmgmt_large_overdue_amount', 'custmgmt_hold_overdue_days',
+                    'custmgmt_dunning_interval_days')
+    def _check_custmgmt_credit_policy(self):
+        for company in self:
+            if not credit_rules.policy_is_valid(
+                    company.custmgmt_long_overdue_days, company.custmgmt_hold_overdue_days,
+                    company.custmgmt_dunning_interval_days, company.custmgmt_large_overdue_amount):
+                raise ValidationError(_("Day thresholds must be at least 1 and the large amount not negative."))
+
+    @api.constrains('custmgmt_visit_days_a', 'custmgmt_visit_days_b', 'custmgmt_visit_days_c',
+                    'custmgmt_top_visit_days')
+    def _check_custmgmt_visit_days(self):
+        for company in self:
+            if not all(guards.interval_days_valid(days) for days in (
+                    company.custmgmt_visit_days_a, company.custmgmt_visit_days_b, company.custmgmt_visit_days_c,
+                    company.custmgmt_top_visit_days)):
+                raise ValidationError(_("Visit intervals are days from 0 (no visits) to %(max)s.",
+                                        max=guards.MAX_INTERVAL_DAYS))
+
+    @api.constrains('custmgmt_complaint_days_a', 'custmgmt_complaint_days_b', 'custmgmt_complaint_days_c')
+    def _check_custmgmt_complaint_days(self):
+        for company in self:
+            if not all(guards.complaint_days_valid(days) for days in (
+                    company.custmgmt_complaint_days_a, company.custmgmt_complaint_days_b,
+                    company.custmgmt_complaint_days_c)):
+                raise ValidationError(_("Days to answer a complaint are from 0 (the same day) to %(max)s.",
+                                        max=guards.MAX_COMPLAINT_DAYS))
+
     # ------------------------------------------------------------
-    # BUSINESS METHODS: policy
+    # BUSINESS METHODS: tier policy
     # ------------------------------------------------------------
 
     def _custmgmt_tier_policy(self):
@@ -148,641 +174,21 @@ class ResCompany(models.Model):
         return "%s–%s" % (format_date(self.env, start, date_format=first_fmt),
                           format_date(self.env, last, date_format='MMM yyyy'))
 
-    # ------------------------------------------------------------
-    # SCHEDULED JOBS: one run of a job at a time, by its cron's row lock
-    # ------------------------------------------------------------
-    # While the cron worker runs a job it holds the job's ir_cron row
-    # (FOR NO KEY UPDATE, see ir.cron._acquire_one_job) and never starts a job
-    # whose row another transaction holds (SKIP LOCKED): the job stays due and
-    # runs at the worker's next poll. A manual run takes the same row lock
-    # (NOWAIT, as ir.cron.method_direct_trigger does) for its transaction, so
-    # a manual run during the scheduled one is refused, and the scheduled one
-    # waits for the manual one. The lock goes with the transaction: nothing to
-    # release, so a failure inside a run is reported as itself.
-
-    @api.model
-    def _custmgmt_job_cron(self, cron_xmlid):
-        """The job's scheduled action (empty if deleted); the xml id is cached."""
-        return self.env['ir.cron'].browse(
-            self.env['ir.model.data']._xmlid_to_res_id(cron_xmlid, raise_if_not_found=False))
-
-    @api.model
-    def _custmgmt_job_by_worker(self, cron):
-        """Whether the cron worker runs ``cron`` in this call: it holds the
-        row from its own transaction for the whole run (``cron_id`` in the
-        context is how ``ir.cron._run_job`` tells the job)."""
-        return bool(cron) and self.env.context.get('cron_id') == cron.id
-
-    @api.model
-    def _custmgmt_job_try_lock(self, cron_xmlid):
-        """Take the row lock of the job's scheduled action for this
-        transaction. False when another transaction (the cron worker running
-        it, or another manual run) holds it."""
-        cron = self._custmgmt_job_cron(cron_xmlid)
-        if not cron or self._custmgmt_job_by_worker(cron):
-            return True
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(SQL("SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE NOWAIT", cron.id),
-                                    log_exceptions=False)
-        except psycopg2.errors.LockNotAvailable:
-            return False
-        return True
-
-    @api.model
-    def _custmgmt_job_lock(self, cron_xmlid):
-        """Hold the job for this transaction, or refuse: another run has it."""
-        if not self._custmgmt_job_try_lock(cron_xmlid):
-            raise UserError(_(
-                "“%(job)s” is running right now (the scheduled run or someone else's). "
-                "Try again in a few minutes, when it is done.",
-                job=self._custmgmt_job_cron(cron_xmlid).sudo().name))
-
-    @api.model
-    def _custmgmt_cron_start(self, cron_xmlid):
-        """Start the scheduled action of a job. Returns None when the job is
-        busy (a manual run holds it): the call writes nothing and the cron is
-        triggered again JOB_RETRY_MINUTES later, so that the period is not
-        lost. Otherwise returns whether to commit per batch: only when the
-        cron worker runs the job (it keeps the row locked across commits; a
-        direct call runs in one transaction that holds the lock)."""
-        if not self._custmgmt_job_try_lock(cron_xmlid):
-            cron = self._custmgmt_job_cron(cron_xmlid).sudo()
-            _logger.info("Job %r is busy (a manual run holds it): it runs again in %s minutes.",
-                         cron.name, JOB_RETRY_MINUTES)
-            cron._trigger(at=fields.Datetime.now() + timedelta(minutes=JOB_RETRY_MINUTES))
-            return None
-        testing = getattr(threading.current_thread(), 'testing', False)
-        return self._custmgmt_job_by_worker(self._custmgmt_job_cron(cron_xmlid)) and not testing
-
-    @api.model
-    def _custmgmt_cron_progress(self, cron_xmlid, done, remaining):
-        """Report the call's progress to the cron framework, which calls the
-        job again while work remains. A direct call (not by the worker) that
-        left work triggers the cron to finish it."""
-        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
-        cron = self._custmgmt_job_cron(cron_xmlid)
-        if remaining and cron and not self._custmgmt_job_by_worker(cron):
-            cron.sudo()._trigger()
-
-    # ------------------------------------------------------------
-    # BUSINESS METHODS: tier engine
-    # ------------------------------------------------------------
-
-    def _custmgmt_tier_averages(self, months, today):
-        """Monthly average sales of every commercial partner ever invoiced in
-        this company: one grouped query over the posted customer invoices."""
+    def _custmgmt_tier_mark_run(self, run_date, count):
+        """Remember the date, window and count of this company's last recompute
+        (written only when they differ, so that a second run writes nothing)."""
         self.ensure_one()
-        self.env['account.move'].flush_model(
-            ['company_id', 'state', 'move_type', 'invoice_date', 'amount_untaxed_signed',
-             'commercial_partner_id'])
-        start, end = tier_rules.tier_window(today, months)
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT move.commercial_partner_id,
-                   ROUND(COALESCE(SUM(move.amount_untaxed_signed)
-                                  FILTER (WHERE move.invoice_date >= %(start)s
-                                            AND move.invoice_date < %(end)s), 0) / %(months)s, 2)
-              FROM account_move move
-             WHERE move.company_id = %(company)s
-               AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_refund')
-               AND move.commercial_partner_id IS NOT NULL
-          GROUP BY move.commercial_partner_id
-            """,
-            start=start, end=end, months=months, company=self.id,
-        ))
-        return {partner_id: float(average) for partner_id, average in rows}
-
-    def _custmgmt_tier_current(self, partner_ids):
-        """Stored tier values of this company, for the partners computed now
-        and every partner that holds a tier here:
-        ``{partner_id: (tier, average, rank, share_before, computed_on, locked)}``."""
-        key = str(self.id)
-        self.env['res.partner'].flush_model(['customer_tier', 'tier_monthly_average', 'tier_locked'])
-        self.env['custmgmt.tier.position'].flush_model()
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT partner.id,
-                   partner.customer_tier ->> %(key)s,
-                   partner.tier_monthly_average ->> %(key)s,
-                   position.rank,
-                   position.share_before,
-                   position.computed_on,
-                   COALESCE((partner.tier_locked ->> %(key)s)::boolean, FALSE)
-              FROM res_partner partner
-         LEFT JOIN custmgmt_tier_position position
-                ON position.partner_id = partner.id AND position.company_id = %(company)s
-             WHERE partner.id = ANY(%(ids)s) OR partner.customer_tier ? %(key)s
-            """,
-            key=key, company=self.id, ids=list(partner_ids),
-        ))
-        return {
-            row[0]: (row[1], float(row[2]) if row[2] is not None else None, row[3],
-                     float(row[4]) if row[4] is not None else None, row[5], row[6])
-            for row in rows
+        last = {
+            'custmgmt_tier_last_run_date': run_date,
+            'custmgmt_tier_last_months': self.custmgmt_tier_months,
+            'custmgmt_tier_last_count': count,
         }
-
-    def _custmgmt_tier_changes(self, today):
-        """Compute this company's tiers and compare them with what is stored.
-
-        :return: ``(changes, count)``; each change is
-            ``(partner_id, old_tier, new_tier, average, rank, share, partner_changed, position_changed)``
-            where ``partner_changed`` says the tier or the average differ (the
-            partner row is written) and ``position_changed`` that the rank, the
-            share or the date differ (the position row is written).
-        """
-        self.ensure_one()
-        policy = self._custmgmt_tier_policy()
-        months = policy.pop('months')
-        averages = self._custmgmt_tier_averages(months, today)
-        results = tier_rules.classify(averages, **policy)
-        current = self._custmgmt_tier_current(averages)
-        changes = []
-        for partner_id, (old_tier, old_avg, old_rank, old_share, old_date, locked) in current.items():
-            result = results.get(partner_id)
-            if result is None:
-                # no longer invoiced here (invoices unposted): the tier goes away
-                if old_tier and not locked:
-                    changes.append((partner_id, old_tier, None, None, None, None, True, True))
-                continue
-            new_tier = old_tier if (locked and old_tier) else result.tier
-            share = round(result.share_before, 2)
-            partner_changed = (new_tier, result.average) != (old_tier, old_avg)
-            position_changed = (result.rank, share, today) != (old_rank, old_share, old_date)
-            if partner_changed or position_changed:
-                changes.append((partner_id, old_tier, new_tier, result.average, result.rank, share,
-                                partner_changed, position_changed))
-        changes.sort()
-        return changes, len(results)
-
-    def _custmgmt_write_tier_chunk(self, chunk, today):
-        """Write one batch of changes: the partners whose tier or average
-        changed (one UPDATE), the positions that changed (one upsert), the
-        history rows of the tiers that changed (one INSERT) and the chatter
-        notes of the tiers that moved up or down (one batch)."""
-        self.ensure_one()
-        key = str(self.id)
-        partner_rows = [row for row in chunk if row[6]]
-        if partner_rows:
-            self.env.execute_query(SQL(
-                """
-                UPDATE res_partner partner
-                   SET customer_tier = COALESCE(partner.customer_tier, '{}'::jsonb)
-                                       || jsonb_build_object(%(key)s, v.tier),
-                       tier_monthly_average = COALESCE(partner.tier_monthly_average, '{}'::jsonb)
-                                       || jsonb_build_object(%(key)s, v.average)
-                  FROM unnest(%(ids)s::int[], %(tiers)s::varchar[], %(avgs)s::float8[]) AS v(id, tier, average)
-                 WHERE partner.id = v.id
-                """,
-                key=key, ids=[r[0] for r in partner_rows], tiers=[r[2] for r in partner_rows],
-                avgs=[r[3] for r in partner_rows],
-            ))
-        position_rows = [row for row in chunk if row[7]]
-        if position_rows:
-            self.env.execute_query(SQL(
-                """
-                INSERT INTO custmgmt_tier_position AS position (partner_id, company_id, rank, share_before, computed_on)
-                SELECT v.partner_id, %(company)s, v.rank, v.share, %(today)s
-                  FROM unnest(%(ids)s::int[], %(ranks)s::int[], %(shares)s::float8[]) AS v(partner_id, rank, share)
-                ON CONFLICT (partner_id, company_id)
-                DO UPDATE SET rank = EXCLUDED.rank, share_before = EXCLUDED.share_before,
-                              computed_on = EXCLUDED.computed_on
-                """,
-                company=self.id, today=today, ids=[r[0] for r in position_rows],
-                ranks=[r[4] for r in position_rows], shares=[r[5] for r in position_rows],
-            ))
-        moved = [row for row in chunk if row[1] != row[2]]
-        if moved:
-            self.env['custmgmt.tier.history'].flush_model()
-            self.env.execute_query(SQL(
-                """
-                INSERT INTO custmgmt_tier_history
-                       (partner_id, company_id, old_tier, new_tier, monthly_average, date, reason,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT v.partner_id, %(company)s, v.old_tier, v.new_tier, v.average, %(today)s,
-                       'recompute', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM unnest(%(ids)s::int[], %(old)s::varchar[], %(new)s::varchar[], %(avgs)s::float8[])
-                       AS v(partner_id, old_tier, new_tier, average)
-                """,
-                company=self.id, today=today, uid=self.env.uid,
-                ids=[r[0] for r in moved], old=[r[1] for r in moved], new=[r[2] for r in moved],
-                avgs=[r[3] for r in moved],
-            ))
-        Partner = self.env['res.partner'].with_company(self)
-        Partner.invalidate_model(['customer_tier', 'tier_monthly_average', 'tier_rank', 'tier_share_before',
-                                  'tier_computed_on'])
-        for model in ('custmgmt.tier.position', 'custmgmt.tier.history', 'custmgmt.tier.register'):
-            self.env[model].invalidate_model()
-        notes = {}
-        for partner_id, old_tier, new_tier, *_figures in moved:
-            direction = tier_rules.tier_direction(old_tier, new_tier)
-            if direction in ('up', 'down'):
-                notes[partner_id] = Partner._custmgmt_tier_note(old_tier, new_tier, direction)
-        if notes:
-            Partner.browse(list(notes)).sudo()._message_log_batch(bodies=notes)
-
-    def _custmgmt_recompute_tiers(self, today=None, auto_commit=False, max_seconds=None):
-        """Recompute the tiers of the companies in ``self`` (all when empty).
-
-        Only rows whose values changed are written, in batches; with
-        ``auto_commit`` each batch is committed, so that an interrupted run
-        resumes where it stopped: the next call finds the committed batches
-        unchanged and writes only the rest (``auto_commit`` is for the cron
-        worker, which keeps the job's row locked across the commits). One run
-        at a time: the run holds the row of the scheduled action, as the cron
-        worker does (a UserError when another run holds it). Returns
-        ``(done, remaining)``.
-        """
-        self._custmgmt_job_lock(CRON_TIERS)
-        companies = (self or self.search([])).sudo()
-        cr = self.env.cr
-        started = time.monotonic()
-        done = 0
-        for index, company in enumerate(companies):
-            run_today = today or fields.Date.context_today(company)
-            changes, count = company._custmgmt_tier_changes(run_today)
-            batches = list(split_every(TIER_WRITE_BATCH, changes, list))
-            for number, chunk in enumerate(batches, 1):
-                company._custmgmt_write_tier_chunk(chunk, run_today)
-                done += len(chunk)
-                if auto_commit:
-                    cr.commit()
-                if max_seconds is not None and time.monotonic() - started >= max_seconds \
-                        and (number < len(batches) or index + 1 < len(companies)):
-                    remaining = sum(len(b) for b in batches[number:]) + len(companies) - index - 1
-                    return done, remaining
-            last = {
-                'custmgmt_tier_last_run_date': run_today,
-                'custmgmt_tier_last_months': company.custmgmt_tier_months,
-                'custmgmt_tier_last_count': count,
-            }
-            if any(company[fname] != value for fname, value in last.items()):
-                company.write(last)
-            if auto_commit:
-                cr.commit()
-        return done, 0
-
-    @api.model
-    def _cron_custmgmt_recompute_tiers(self):
-        auto_commit = self._custmgmt_cron_start(CRON_TIERS)
-        if auto_commit is None:
-            return
-        done, remaining = self.search([])._custmgmt_recompute_tiers(
-            auto_commit=auto_commit, max_seconds=TIER_CALL_SECONDS)
-        self._custmgmt_cron_progress(CRON_TIERS, done, remaining)
-
-    def _custmgmt_tier_preview(self, policy, today=None):
-        """Counts and sales share per tier under ``policy``, nothing written."""
-        self.ensure_one()
-        self._custmgmt_raise_policy_problems(policy)
-        policy = dict(policy)
-        months = policy.pop('months')
-        averages = self._custmgmt_tier_averages(months, today or fields.Date.context_today(self))
-        return tier_rules.summarize(tier_rules.classify(averages, **policy))
+        if any(self[fname] != value for fname, value in last.items()):
+            self.write(last)
 
     # ------------------------------------------------------------
-    # BUSINESS METHODS: collection matrix (seed 003 第六式)
+    # BUSINESS METHODS: service by tier
     # ------------------------------------------------------------
-
-    @api.constrains('custmgmt_long_overdue_days', 'custmgmt_large_overdue_amount', 'custmgmt_hold_overdue_days',
-                    'custmgmt_dunning_interval_days')
-    def _check_custmgmt_credit_policy(self):
-        for company in self:
-            if not credit_rules.policy_is_valid(
-                    company.custmgmt_long_overdue_days, company.custmgmt_hold_overdue_days,
-                    company.custmgmt_dunning_interval_days, company.custmgmt_large_overdue_amount):
-                raise ValidationError(_("Day thresholds must be at least 1 and the large amount not negative."))
-
-    def _custmgmt_overdue_customers(self, today):
-        """``{commercial_partner_id: (overdue_amount, oldest_overdue_days)}`` of
-        this company's customers with overdue receivables: one grouped query."""
-        self.ensure_one()
-        self.env['account.move.line'].flush_model(
-            ['amount_residual', 'date_maturity', 'date', 'partner_id', 'account_id', 'parent_state',
-             'reconciled', 'company_id'])
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT partner.commercial_partner_id,
-                   SUM(line.amount_residual),
-                   MAX(%(today)s::date - COALESCE(line.date_maturity, line.date))
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
-               AND line.reconciled IS NOT TRUE
-               AND line.amount_residual > 0
-               AND COALESCE(line.date_maturity, line.date) < %(today)s
-               AND line.company_id = %(company)s
-          GROUP BY partner.commercial_partner_id
-            """,
-            today=today, company=self.id,
-        ))
-        return {partner_id: (float(amount), days) for partner_id, amount, days in rows}
-
-    def _custmgmt_collection_activity_types(self):
-        return {
-            'reminder': self.env.ref('custmgmt_addon.mail_activity_type_payment_reminder'),
-            'collection_visit': self.env.ref('custmgmt_addon.mail_activity_type_collection_visit'),
-            'special_measures': self.env.ref('custmgmt_addon.mail_activity_type_special_measures'),
-        }
-
-    def _custmgmt_collection_plan(self, today, overdue, existing):
-        """What the matrix asks for the overdue customers that is not done yet.
-
-        :param overdue: ``{partner_id: (overdue_amount, oldest_overdue_days)}``
-        :param existing: ``{(partner_id, user_id)}`` of the open collection activities
-        :return: ``(activities, letters)``: the activities to create as
-            ``(partner_id, user_id, action, amount, days)`` and the customers
-            whose dunning level goes up, ``{new_level: [partner_id]}``
-        """
-        self.ensure_one()
-        key = str(self.id)
-        self.env['res.partner'].flush_model(['user_id', 'custmgmt_dunning_level', 'custmgmt_dunning_date'])
-        info = {
-            pid: (user_id, level or 0, fields.Date.to_date(last) if last else None)
-            for pid, user_id, level, last in self.env.execute_query(SQL(
-                """
-                SELECT id, user_id, (custmgmt_dunning_level ->> %(key)s)::int, custmgmt_dunning_date ->> %(key)s
-                  FROM res_partner WHERE id = ANY(%(ids)s)
-                """, key=key, ids=list(overdue)))
-        }
-        collector = (self.custmgmt_collection_user_id or self.custmgmt_finance_manager_id).id
-        users = {'collector': collector, 'finance_manager': self.custmgmt_finance_manager_id.id or collector}
-        long_days, large_amount = self.custmgmt_long_overdue_days, self.custmgmt_large_overdue_amount
-        activities, letters = [], {}
-        for partner_id in sorted(overdue):
-            amount, days = overdue[partner_id]
-            salesperson, level, last = info.get(partner_id, (None, 0, None))
-            for who, action in credit_rules.matrix_actions(credit_rules.quadrant(days, amount, long_days, large_amount)):
-                if action == 'dunning_letter':
-                    new_level = credit_rules.next_dunning_level(level, last, today, self.custmgmt_dunning_interval_days)
-                    if new_level != level:
-                        letters.setdefault(new_level, []).append(partner_id)
-                    continue
-                user_id = (salesperson or collector) if who == 'salesperson' else users[who]
-                if not user_id or (partner_id, user_id) in existing:
-                    continue
-                existing.add((partner_id, user_id))
-                activities.append((partner_id, user_id, action, amount, days))
-        return activities, letters
-
-    def _custmgmt_create_collection_activities(self, rows, types, today):
-        """One batch of collection activities, created at once. Assignees see
-        them in their activities; one e-mail per activity would bury them."""
-        self.ensure_one()
-        model_id = self.env['ir.model']._get_id('res.partner')
-        self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create([{
-            'res_model_id': model_id, 'res_id': partner_id, 'user_id': user_id,
-            'activity_type_id': types[action].id, 'date_deadline': today,
-            # no amounts here: activities on a customer are read by every internal
-            # user; the figures are behind the link, in the restricted aging report
-            'summary': _("Overdue receivables in %(company)s", company=self.name),
-            'note': Markup('<p><a href="/odoo/action-custmgmt_addon.custmgmt_overdue_list_action">%s</a></p>')
-            % _("Open the overdue items (Finance and the customer's salesperson)"),
-        } for partner_id, user_id, action, amount, days in rows])
-
-    def _custmgmt_invoice_contacts(self, partner_ids):
-        """``{partner_id: contact_id}``: the invoicing contact of each customer
-        (its first invoice address with an e-mail, else the customer itself)."""
-        self.env['res.partner'].flush_model(['parent_id', 'type', 'email', 'active'])
-        return dict(self.env.execute_query(SQL(
-            """
-            SELECT customer.id,
-                   COALESCE((SELECT contact.id FROM res_partner contact
-                              WHERE contact.parent_id = customer.id AND contact.type = 'invoice'
-                                AND contact.active AND COALESCE(contact.email, '') != ''
-                           ORDER BY contact.id LIMIT 1), customer.id)
-              FROM res_partner customer WHERE customer.id = ANY(%(ids)s)
-            """, ids=list(partner_ids))))
-
-    def _custmgmt_dunning_items(self, partner_ids, today):
-        """``{partner_id: [(reference, due date)]}``: this company's overdue
-        items of these customers, for their letters (one query for the batch)."""
-        self.ensure_one()
-        self.env['account.move.line'].flush_model()
-        items = {}
-        for partner_id, reference, due in self.env.execute_query(SQL(
-            """
-            SELECT partner.commercial_partner_id, move.name, COALESCE(line.date_maturity, line.date)
-              FROM account_move_line line
-              JOIN account_move move ON move.id = line.move_id
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
-               AND line.reconciled IS NOT TRUE AND line.amount_residual > 0
-               AND COALESCE(line.date_maturity, line.date) < %(today)s
-               AND line.company_id = %(company)s AND partner.commercial_partner_id = ANY(%(ids)s)
-          ORDER BY 3, 2
-            """, today=today, company=self.id, ids=list(partner_ids))):
-            items.setdefault(partner_id, []).append((reference, format_date(self.env, due)))
-        return items
-
-    def _custmgmt_dunning_items_html(self, items):
-        if not items:
-            return Markup()
-        return Markup('<ul>%s</ul>') % Markup().join(
-            Markup('<li>%s – %s</li>') % (reference, due) for reference, due in items)
-
-    def _custmgmt_dunning_signature(self):
-        """This company's name, address and e-mail, closing its letters."""
-        self.ensure_one()
-        lines = [' '.join(line.split('\n')).strip() for line in
-                 (self.name, self.partner_id.contact_address, self.email) if line and line.strip()]
-        return Markup('<p>%s</p>') % Markup('<br/>').join(lines)
-
-    def _custmgmt_send_dunning_letters(self, level, partner_ids, today):
-        """Raise these customers to dunning ``level`` and send each the letter
-        of that level (its mail template) at its invoicing contact, logged in
-        its chatter: the template is rendered for the whole batch and the
-        mails, with their chatter messages, are created at once and left to
-        the mail queue."""
-        self.ensure_one()
-        customers = self.env['res.partner'].sudo().with_company(self).browse(partner_ids)
-        customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
-        # rendered as this company (its name, address and e-mail), about its own items only; the
-        # body stays a template of plain field placeholders (mail renders those without compiling
-        # QWeb for every letter), this company's items and signature are added to it
-        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo().with_company(self)
-        rendered = template._generate_template(partner_ids, ('subject', 'body_html', 'email_from', 'reply_to'))
-        items = self._custmgmt_dunning_items(partner_ids, today)
-        signature = self._custmgmt_dunning_signature()
-        for partner_id in partner_ids:
-            rendered[partner_id]['body_html'] = Markup(rendered[partner_id].get('body_html') or '') \
-                + self._custmgmt_dunning_items_html(items.get(partner_id, [])) + signature
-        contacts = self._custmgmt_invoice_contacts(partner_ids)
-        default_from = self.email_formatted or self.env.user.email_formatted
-        author_id = self.env.user.partner_id.id
-        subtype_id = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
-        self.env['mail.mail'].sudo().create([{
-            'model': 'res.partner', 'res_id': partner_id, 'record_name': customer.display_name,
-            'message_type': 'comment', 'subtype_id': subtype_id, 'author_id': author_id,
-            'subject': rendered[partner_id].get('subject'),
-            'body': rendered[partner_id].get('body_html'), 'body_html': rendered[partner_id].get('body_html'),
-            'email_from': rendered[partner_id].get('email_from') or default_from,
-            'reply_to': rendered[partner_id].get('reply_to') or False,
-            'partner_ids': [Command.link(contacts[partner_id])],
-            'recipient_ids': [Command.link(contacts[partner_id])],
-            'auto_delete': template.auto_delete, 'is_notification': True,
-        } for partner_id, customer in zip(partner_ids, customers)])
-
-    def _custmgmt_close_paid_collection(self, today, overdue, open_rows, auto_commit=False):
-        """Customers no longer overdue: their collection activities are closed
-        with a note (unless they still owe another company: activities have no
-        company) and this company's dunning level goes back to 0. Returns the
-        number of activities closed and levels reset."""
-        self.ensure_one()
-        key = str(self.id)
-        candidates = {res_id for _id, res_id, _user in open_rows if res_id not in overdue}
-        if candidates:
-            candidates -= {row[0] for row in self.env.execute_query(SQL(
-                """
-                SELECT DISTINCT partner.commercial_partner_id
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
-                   AND line.reconciled IS NOT TRUE AND line.amount_residual > 0
-                   AND COALESCE(line.date_maturity, line.date) < %(today)s
-                   AND partner.commercial_partner_id = ANY(%(ids)s)
-                """, today=today, ids=list(candidates)))}
-        paid = [act_id for act_id, res_id, _user in open_rows if res_id in candidates]
-        for chunk in split_every(COLLECTION_BATCH, paid, list):
-            self.env['mail.activity'].sudo().browse(chunk).action_feedback(
-                feedback=_("No longer overdue: collection closed."))
-            if auto_commit:
-                self.env.cr.commit()
-                self.env.invalidate_all()
-        dunned = [pid for (pid,) in self.env.execute_query(SQL(
-            "SELECT id FROM res_partner WHERE (custmgmt_dunning_level ->> %s)::int > 0", key)) if pid not in overdue]
-        if dunned:
-            self.env['res.partner'].sudo().with_company(self).browse(dunned).write(
-                {'custmgmt_dunning_level': 0, 'custmgmt_dunning_date': False})
-        return len(paid) + len(dunned)
-
-    def _custmgmt_run_collection(self, today=None, auto_commit=False, max_seconds=None):
-        """Apply the collection matrix to this company's overdue customers.
-
-        Grouped queries read the overdue customers, the open collection
-        activities and the dunning levels; the matrix is ``rules.credit``;
-        activities and dunning letters are made in batches, each committed with
-        ``auto_commit``. Idempotent: at most one open collection activity per
-        customer and person, one dunning step per interval, so a second run
-        makes nothing and an interrupted run (``max_seconds`` spent) is
-        finished by the next call. Returns ``(done, remaining)``."""
-        self.ensure_one()
-        self._custmgmt_job_lock(CRON_COLLECTION)
-        company = self.sudo()
-        started = time.monotonic()
-        today = today or fields.Date.context_today(company)
-        cr = self.env.cr
-        types = company._custmgmt_collection_activity_types()
-        overdue = company._custmgmt_overdue_customers(today)
-        self.env['mail.activity'].flush_model(['res_model', 'res_id', 'user_id', 'activity_type_id', 'active'])
-        open_rows = self.env.execute_query(SQL(
-            "SELECT id, res_id, user_id FROM mail_activity WHERE res_model = 'res.partner' AND active "
-            "AND activity_type_id = ANY(%s)", [t.id for t in types.values()]))
-        existing = {(res_id, user_id) for _id, res_id, user_id in open_rows}
-        activities, letters = company._custmgmt_collection_plan(today, overdue, existing)
-        del existing
-        batches = [(None, chunk) for chunk in split_every(COLLECTION_BATCH, activities, list)]
-        batches += [(level, chunk) for level, partner_ids in sorted(letters.items())
-                    for chunk in split_every(COLLECTION_BATCH, partner_ids, list)]
-        del activities, letters
-        done = 0
-        for number, (level, chunk) in enumerate(batches, 1):
-            if level is None:
-                company._custmgmt_create_collection_activities(chunk, types, today)
-            else:
-                company._custmgmt_send_dunning_letters(level, chunk, today)
-            done += len(chunk)
-            if auto_commit:
-                cr.commit()
-                self.env.invalidate_all()  # keep the cache, and the memory, to one batch
-            if max_seconds is not None and number < len(batches) and time.monotonic() - started >= max_seconds:
-                return done, sum(len(chunk) for _level, chunk in batches[number:])
-        done += company._custmgmt_close_paid_collection(today, overdue, open_rows, auto_commit=auto_commit)
-        if auto_commit:
-            cr.commit()
-        return done, 0
-
-    @api.model
-    def _cron_custmgmt_collection(self):
-        """Daily collection matrix of every company, in calls of about
-        TIER_CALL_SECONDS: while work remains the cron framework calls again,
-        and the next call finishes what this one left (the run is idempotent)."""
-        auto_commit = self._custmgmt_cron_start(CRON_COLLECTION)
-        if auto_commit is None:
-            return
-        started = time.monotonic()
-        done = remaining = 0
-        companies = self.search([])
-        for index, company in enumerate(companies):
-            budget = max(TIER_CALL_SECONDS - (time.monotonic() - started), 1)
-            company_done, remaining = company._custmgmt_run_collection(auto_commit=auto_commit, max_seconds=budget)
-            done += company_done
-            if remaining:
-                remaining += len(companies) - index - 1
-                break
-        self._custmgmt_cron_progress(CRON_COLLECTION, done, remaining)
-
-    # ------------------------------------------------------------
-    # SERVICE BY TIER: visit cadence and surveys (seed 000 §五, seed 004)
-    # ------------------------------------------------------------
-
-    custmgmt_visit_days_a = fields.Integer(string="Visit Interval A (days)", default=10)
-    custmgmt_visit_days_b = fields.Integer(string="Visit Interval B (days)", default=15)
-    custmgmt_visit_days_c = fields.Integer(string="Visit Interval C (days)", default=30)
-    custmgmt_visit_leader_a = fields.Boolean(string="Team Leader Visits A", default=True)
-    custmgmt_visit_leader_b = fields.Boolean(string="Team Leader Visits B", default=True)
-    custmgmt_visit_leader_c = fields.Boolean(string="Team Leader Visits C", default=False)
-    custmgmt_top_visit_days = fields.Integer(
-        string="Top-Management Visit Interval (days)", default=90,
-        help="Days between two top-management visits (高层互访) to a strategic (A) customer; 0 for none.")
-    custmgmt_top_visitor_ids = fields.Many2many(
-        'res.users', 'custmgmt_company_top_visitor_rel', 'company_id', 'user_id', string="Top Management",
-        domain=[('share', '=', False)],
-        help="Who makes the top-management visits; the sales team leader when empty.")
-    custmgmt_survey_id = fields.Many2one(
-        'survey.survey', string="Customer Opinion Survey", domain=[('custmgmt_opinion', '=', True)],
-        help="The customer opinion form (客户意见调查表) filled in by the monthly and quarterly surveys.")
-
-    @api.constrains('custmgmt_visit_days_a', 'custmgmt_visit_days_b', 'custmgmt_visit_days_c',
-                    'custmgmt_top_visit_days')
-    def _check_custmgmt_visit_days(self):
-        for company in self:
-            if not all(guards.interval_days_valid(days) for days in (
-                    company.custmgmt_visit_days_a, company.custmgmt_visit_days_b, company.custmgmt_visit_days_c,
-                    company.custmgmt_top_visit_days)):
-                raise ValidationError(_("Visit intervals are days from 0 (no visits) to %(max)s.",
-                                        max=guards.MAX_INTERVAL_DAYS))
-
-    @api.constrains('custmgmt_complaint_days_a', 'custmgmt_complaint_days_b', 'custmgmt_complaint_days_c')
-    def _check_custmgmt_complaint_days(self):
-        for company in self:
-            if not all(guards.complaint_days_valid(days) for days in (
-                    company.custmgmt_complaint_days_a, company.custmgmt_complaint_days_b,
-                    company.custmgmt_complaint_days_c)):
-                raise ValidationError(_("Days to answer a complaint are from 0 (the same day) to %(max)s.",
-                                        max=guards.MAX_COMPLAINT_DAYS))
-
-    @api.model
-    def _custmgmt_run_each_company(self, cron_xmlid, run, **kwargs):
-        """A daily service action over every company, as the scheduled action
-        ``cron_xmlid``: ``run(company, auto_commit=..., **kwargs)`` returns how
-        many records it made; each company is committed when the cron worker
-        runs it. Returns the total (0 when the job was busy)."""
-        auto_commit = self._custmgmt_cron_start(cron_xmlid)
-        if auto_commit is None:
-            return 0
-        done = 0
-        for company in self.sudo().search([]):
-            done += run(company, auto_commit=auto_commit, **kwargs)
-            if auto_commit:
-                self.env.cr.commit()
-        self._custmgmt_cron_progress(cron_xmlid, done, 0)
-        return done
 
     def _custmgmt_user_ids(self):
         """Ids of the active internal users who work in this company (visits

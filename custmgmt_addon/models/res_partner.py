@@ -373,32 +373,11 @@ class ResPartner(models.Model):
 
     def _custmgmt_log_manual_tier_change(self, old_tiers):
         """History row and chatter note for tiers changed through the ORM (by hand)."""
-        company = self.env.company
-        today = fields.Date.context_today(self)
-        history_vals = []
-        notes = {}
-        for partner, old_tier in old_tiers.items():
-            new_tier = partner.customer_tier
-            direction = tier_rules.tier_direction(old_tier or None, new_tier or None)
-            if not direction:
-                continue
-            history_vals.append({
-                'partner_id': partner.id,
-                'company_id': company.id,
-                'old_tier': old_tier,
-                'new_tier': new_tier,
-                'monthly_average': partner.tier_monthly_average,
-                'date': today,
-                'reason': 'manual',
-                'note': partner.tier_lock_reason,
-            })
-            if direction in ('up', 'down'):
-                notes[partner.id] = self._custmgmt_tier_note(old_tier, new_tier, direction, manual=True)
-        if history_vals:
-            self.env['custmgmt.tier.history'].sudo().create(history_vals)
-        if notes:
-            partners = self.browse(list(notes))
-            partners.sudo()._message_log_batch(bodies=notes)
+        self.env['custmgmt.tier.history'].sudo()._record_changes(self.env.company, [
+            tier_rules.TierChange(partner.id, old_tier, partner.customer_tier, partner.tier_monthly_average,
+                       partner.tier_lock_reason)
+            for partner, old_tier in old_tiers.items()
+        ], fields.Date.context_today(self), 'manual')
 
     def _custmgmt_tier_note(self, old_tier, new_tier, direction, manual=False):
         """The chatter note of a tier change. The partner's chatter is read by

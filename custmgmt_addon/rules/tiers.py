@@ -12,6 +12,14 @@ TIERS = ('a', 'b', 'c')
 METHODS = ('pareto', 'amount')
 
 TierResult = namedtuple('TierResult', 'tier rank share_before average')
+# what is stored for a partner in a company (the tier, its average, its position)
+TierStored = namedtuple('TierStored', 'tier average rank share_before computed_on locked')
+# a partner whose stored values differ from the computed ones: ``partner_changed`` when the
+# tier or the average differ, ``position_changed`` when the rank, the share or the date differ
+TierUpdate = namedtuple('TierUpdate', 'partner_id old_tier new_tier average rank share_before '
+                                      'partner_changed position_changed')
+# one tier change of a partner in a company, as the tier history records it
+TierChange = namedtuple('TierChange', 'partner_id old_tier new_tier average note', defaults=(None,))
 
 
 def tier_window(today, months):
@@ -134,3 +142,27 @@ def summarize(results):
         if r.average > 0 and total:
             summary[r.tier][1] += r.average / total * 100.0
     return {tier: (count, share) for tier, (count, share) in summary.items()}
+
+
+def updates(results, stored, today):
+    """What to write after a computation: ``results`` ``{partner_id:
+    TierResult}`` (the partners invoiced now), ``stored`` ``{partner_id:
+    TierStored}`` (those and every partner holding a tier). A locked tier
+    stays; a partner no longer invoiced loses its tier (unless locked).
+    Returns the :data:`TierUpdate` list, sorted by partner."""
+    result_updates = []
+    for partner_id, old in stored.items():
+        result = results.get(partner_id)
+        if result is None:
+            if old.tier and not old.locked:
+                result_updates.append(TierUpdate(partner_id, old.tier, None, None, None, None, True, True))
+            continue
+        new_tier = old.tier if (old.locked and old.tier) else result.tier
+        share = round(result.share_before, 2)
+        partner_changed = (new_tier, result.average) != (old.tier, old.average)
+        position_changed = (result.rank, share, today) != (old.rank, old.share_before, old.computed_on)
+        if partner_changed or position_changed:
+            result_updates.append(TierUpdate(partner_id, old.tier, new_tier, result.average, result.rank, share,
+                                             partner_changed, position_changed))
+    result_updates.sort()
+    return result_updates

@@ -35,7 +35,7 @@ class TestCollectionMatrix(CustmgmtCreditCommon):
 
     def _run(self, day, **kwargs):
         with freeze_time(day):
-            return self.company._custmgmt_run_collection(today=date.fromisoformat(day), **kwargs)
+            return self.env['custmgmt.collection']._run(self.company, today=date.fromisoformat(day), **kwargs)
 
     def _letters(self, customer):
         return self.env['mail.mail'].sudo().search([('model', '=', 'res.partner'), ('res_id', '=', customer.id)])
@@ -132,6 +132,6 @@ class TestCollectionMatrix(CustmgmtCreditCommon):
 
     def test_the_scheduled_action_runs_every_company(self):
         with freeze_time('2026-11-24'):
-            self.env['res.company']._cron_custmgmt_collection()
+            self.env['custmgmt.collection']._cron_run()
         self.assertEqual(len(self._activities(self.customers['long_large'])), 2)
         self.assertEqual(len(self._letters(self.customers['long_small'])), 1)

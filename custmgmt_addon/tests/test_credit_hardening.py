@@ -204,7 +204,7 @@ class TestReceivableFiguresAccess(CustmgmtHoldCommon):
         self.company.sudo().custmgmt_collection_user_id = self.finance
         self._invoice('2026-11-14', 500)
         with freeze_time('2026-11-24'):
-            self.company._custmgmt_run_collection(today=date(2026, 11, 24))
+            self.env['custmgmt.collection']._run(self.company, today=date(2026, 11, 24))
         self.assertTrue(self.customer.with_user(self.plain_user).has_access('read'),
                         "every internal user reads the customer, its chatter and its activities")
         activity = self.env['mail.activity'].sudo().search(
@@ -226,7 +226,7 @@ class TestDunningPerCompany(CustmgmtHoldCommon):
         first = self._invoice('2026-09-15', 500)
         second = self._invoice('2026-09-10', 400, company=company_2)
         for company in (self.company, company_2):
-            company._custmgmt_run_collection(today=date(2026, 11, 24))
+            self.env['custmgmt.collection']._run(company, today=date(2026, 11, 24))
         letters = self.env['mail.mail'].sudo().search([('model', '=', 'res.partner'), ('res_id', '=', self.customer.id)])
         self.assertEqual(len(letters), 2)
         by_sender = {letter.email_from: letter for letter in letters}

@@ -134,10 +134,10 @@ class TestCollectionJobLock(JobLockMixin, CustmgmtCreditCommon):
             triggers = self._triggers(cron)
             with self.assertRaisesRegex(UserError, BUSY):
                 wizard.action_run_collection()
-            self.env['res.company']._cron_custmgmt_collection()
+            self.env['custmgmt.collection']._cron_run()
             self.assertEqual(self._activities(), 0, "the scheduled run steps aside while a manual run holds the job")
             self._assert_retriggered(cron, triggers)
         wizard.action_run_collection()
         self.assertEqual(self._activities(), 1)
-        self.env['res.company']._cron_custmgmt_collection()
+        self.env['custmgmt.collection']._cron_run()
         self.assertEqual(self._activities(), 1)

@@ -26,7 +26,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
 
     def _run(self, companies=None):
         companies = companies or self.company
-        return companies._custmgmt_recompute_tiers(today=fields.Date.to_date(TODAY))
+        return self.env['custmgmt.tier.engine']._recompute(companies, today=fields.Date.to_date(TODAY))
 
     def _tier(self, partner, company=None):
         return partner.with_company(company or self.company).customer_tier
@@ -193,7 +193,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self.assertEqual(cron.interval_type, 'months')
         self.assertEqual(cron.nextcall.day, 1)
         progress = self.env['ir.cron.progress'].sudo().create({'cron_id': cron.id, 'remaining': 0, 'done': 0})
-        self.env['res.company'].with_context(ir_cron_progress_id=progress.id)._cron_custmgmt_recompute_tiers()
+        self.env['custmgmt.tier.engine'].with_context(ir_cron_progress_id=progress.id)._cron_recompute()
         self.assertEqual((progress.done, progress.remaining), (20, 0))
         self.assertEqual(self._tier(top[0]), 'a')
 
@@ -229,12 +229,12 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
                 settings.action_custmgmt_recompute_tiers()
             with self.assertRaisesRegex(UserError, BUSY):
                 self._run()
-            self.env['res.company']._cron_custmgmt_recompute_tiers()
+            self.env['custmgmt.tier.engine']._cron_recompute()
             self.assertFalse(self._tier(top))
             self.assertFalse(self.company.custmgmt_tier_last_run_date)
             self._assert_retriggered(cron, triggers)
             # the cron worker holds the row itself while it runs the job: its call writes
-            self.env['res.company'].with_context(cron_id=cron.id)._cron_custmgmt_recompute_tiers()
+            self.env['custmgmt.tier.engine'].with_context(cron_id=cron.id)._cron_recompute()
             self.assertEqual(self._tier(top), 'a')
         settings.action_custmgmt_recompute_tiers()
         self.assertEqual(self._tier(top), 'a')
@@ -244,17 +244,17 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         cron = self.env.ref('custmgmt_addon.ir_cron_recompute_tiers')
         Partner = self.env['res.partner'].with_company(self.company)
         settings = self.env['res.config.settings'].with_user(self.sysadmin).create({})
-        with patch('odoo.addons.custmgmt_addon.models.res_company.TIER_WRITE_BATCH', 5), \
-                patch('odoo.addons.custmgmt_addon.models.res_company.TIER_CALL_SECONDS', 0):
+        with patch('odoo.addons.custmgmt_addon.models.custmgmt_tier_engine.TIER_WRITE_BATCH', 5), \
+                patch('odoo.addons.custmgmt_addon.models.custmgmt_tier_engine.JOB_CALL_SECONDS', 0):
             # a call of the cron worker stops when its time is up and says what remains
             progress = self.env['ir.cron.progress'].sudo().create({'cron_id': cron.id})
-            self.env['res.company'].with_context(cron_id=cron.id, ir_cron_progress_id=progress.id)\
-                ._cron_custmgmt_recompute_tiers()
+            self.env['custmgmt.tier.engine'].with_context(cron_id=cron.id, ir_cron_progress_id=progress.id)\
+                ._cron_recompute()
             self.assertEqual(progress.done, 5)
             self.assertGreaterEqual(progress.remaining, 15)
             # called directly (not by the worker), it leaves the rest to the worker: its cron is triggered
             triggers = self._triggers(cron)
-            self.env['res.company']._cron_custmgmt_recompute_tiers()
+            self.env['custmgmt.tier.engine']._cron_recompute()
             self.assertEqual(len(self._triggers(cron) - triggers), 1)
             # "Recompute Now" finishes the whole job in one go
             settings.action_custmgmt_recompute_tiers()
@@ -264,12 +264,12 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
     def test_failure_inside_a_run_is_reported_as_itself(self):
         self._pareto_twenty()
 
-        def broken_chunk(company, chunk, today):
-            company.env.cr.execute(SQL("SELECT 1 / 0"))
+        def broken_batch(engine, company, batch, today):
+            engine.env.cr.execute(SQL("SELECT 1 / 0"))
 
-        with patch.object(type(self.env['res.company']), '_custmgmt_write_tier_chunk', broken_chunk), \
+        with patch.object(type(self.env['custmgmt.tier.engine']), '_write_batch', broken_batch), \
                 mute_logger('odoo.sql_db'):
-            for run in (self._run, self.env['res.company']._cron_custmgmt_recompute_tiers):
+            for run in (self._run, self.env['custmgmt.tier.engine']._cron_recompute):
                 with self.assertRaises(psycopg2.errors.DivisionByZero), self.env.cr.savepoint():
                     run()
 
@@ -277,13 +277,13 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self._pareto_twenty()
         today = fields.Date.to_date(TODAY)
         Partner = self.env['res.partner'].with_company(self.company)
-        with patch('odoo.addons.custmgmt_addon.models.res_company.TIER_WRITE_BATCH', 5):
+        with patch('odoo.addons.custmgmt_addon.models.custmgmt_tier_engine.TIER_WRITE_BATCH', 5):
             # a call with no time left stops after its first batch, as a killed run would
-            done, remaining = self.company._custmgmt_recompute_tiers(today=today, max_seconds=0)
+            done, remaining = self.env['custmgmt.tier.engine']._recompute(self.company, today=today, max_seconds=0)
             self.assertEqual((done, remaining), (5, 15))
             self.assertEqual(Partner.search_count([('customer_tier', '!=', False)]), 5)
             # the next call continues the same run: the 5 written rows are not written again
-            done, remaining = self.company._custmgmt_recompute_tiers(today=today)
+            done, remaining = self.env['custmgmt.tier.engine']._recompute(self.company, today=today)
         self.assertEqual((done, remaining), (15, 0))
         self.assertEqual(Partner.search_count([('customer_tier', '!=', False)]), 20)
         self.assertEqual(self.env['custmgmt.tier.history'].search_count([('company_id', '=', self.company.id)]), 20)

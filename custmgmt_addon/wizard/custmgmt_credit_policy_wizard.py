@@ -67,7 +67,7 @@ class CustmgmtCreditPolicyWizard(models.TransientModel):
         the policy as saved (what the daily scheduled action does)."""
         self.ensure_one()
         self._check_finance()
-        done, _remaining = self.company_id._custmgmt_run_collection()
+        done, _remaining = self.env['custmgmt.collection']._run(self.company_id)
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',

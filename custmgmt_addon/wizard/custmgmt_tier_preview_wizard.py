@@ -40,7 +40,7 @@ class CustmgmtTierPreviewWizard(models.TransientModel):
             wizard.problem = False
             summary = dict.fromkeys('abc', (0, 0.0))
             try:
-                summary = wizard.company_id._custmgmt_tier_preview(wizard._policy())
+                summary = self.env['custmgmt.tier.engine']._preview(wizard.company_id, wizard._policy())
             except ValidationError as error:
                 wizard.problem = error.args[0]
             for tier in 'abc':
@@ -84,7 +84,7 @@ class CustmgmtTierPreviewWizard(models.TransientModel):
     def _custmgmt_recompute_now(self, companies):
         """'Run now': finish the whole job in this request, then say what it did."""
         self.env['res.company']._custmgmt_check_tier_manager()
-        done, _remaining = companies.sudo()._custmgmt_recompute_tiers()
+        done, _remaining = self.env['custmgmt.tier.engine']._recompute(companies)
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',
