@@ -16,10 +16,8 @@ def overdue_item(today):
     ``account``) of an overdue open receivable item on ``today``: posted, not
     reconciled, still owed, due before today. One definition for the matrix,
     the letters and the closing of paid customers."""
-    return SQL(
-        """account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
-           AND line.reconciled IS NOT TRUE AND line.amount_residual > 0
-           AND COALESCE(line.date_maturity, line.date) < %s""", today)
+    return SQL("%s AND line.amount_residual > 0 AND COALESCE(line.date_maturity, line.date) < %s",
+               SQL(credit_rules.OPEN_ITEM_CONDITION), today)
 
 
 class CustmgmtCollection(models.AbstractModel):

@@ -593,12 +593,8 @@ class ResPartner(models.Model):
                                 THEN %(today)s::date - COALESCE(line.date_maturity, line.date) END AS days,
                            NULL::numeric AS draft, NULL::numeric AS to_invoice
                       FROM account_move_line line
-                      JOIN account_account account ON account.id = line.account_id
-                      JOIN res_partner partner ON partner.id = line.partner_id
-                     WHERE account.account_type = 'asset_receivable'
-                       AND line.parent_state = 'posted'
-                       AND line.reconciled IS NOT TRUE
-                       AND line.amount_residual != 0
+                      %(open_item_joins)s
+                     WHERE %(open_item)s
                        AND line.company_id = ANY(%(companies)s)
                        AND %(line_partner)s
                  UNION ALL
@@ -628,6 +624,7 @@ class ResPartner(models.Model):
           GROUP BY src.partner_id, src.company_id
             """,
             today=today, companies=list(company_ids),
+            open_item_joins=SQL(credit_rules.OPEN_ITEM_JOINS), open_item=SQL(credit_rules.OPEN_ITEM_CONDITION),
             line_partner=partner_cond(SQL("partner.commercial_partner_id")),
             move_partner=partner_cond(SQL("partner.commercial_partner_id")),
             order_partner=partner_cond(SQL("partner.commercial_partner_id")),
@@ -703,17 +700,14 @@ class ResPartner(models.Model):
                    %(today)s::date - COALESCE(line.date_maturity, line.date),
                    SUM(line.amount_residual)
               FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
-               AND line.reconciled IS NOT TRUE
-               AND line.amount_residual != 0
+              %(open_item_joins)s
+             WHERE %(open_item)s
                AND line.company_id = %(company)s
                AND partner.commercial_partner_id = ANY(%(ids)s)
           GROUP BY 1, 2
             """,
             today=today, company=company.id, ids=commercial_ids,
+            open_item_joins=SQL(credit_rules.OPEN_ITEM_JOINS), open_item=SQL(credit_rules.OPEN_ITEM_CONDITION),
         )):
             values = figures.setdefault(partner_id, {})
             bucket = credit_rules.aging_bucket(days)

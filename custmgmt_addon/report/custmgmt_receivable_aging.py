@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.res_partner import TIER_SELECTION
+from ..rules import credit as credit_rules
 
 BUCKET_SELECTION = [
     ('not_due', 'Not due'), ('1_30', '1–30 days'), ('31_60', '31–60 days'),
@@ -95,13 +96,9 @@ class CustmgmtReceivableAging(models.Model):
                        company.custmgmt_long_overdue_days AS long_days,
                        company.custmgmt_large_overdue_amount AS large_amount
                   FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
+                  %(open_item_joins)s
                   JOIN res_company company ON company.id = line.company_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
-                   AND line.reconciled IS NOT TRUE
-                   AND line.amount_residual != 0
+                 WHERE %(open_item)s
             ), per_customer AS (
                 SELECT partner_id, company_id,
                        SUM(amount_residual) AS customer_overdue,
@@ -135,4 +132,5 @@ class CustmgmtReceivableAging(models.Model):
                                                AND over_limit.company_id = item.company_id
             """,
             today=fields.Date.context_today(self), over_limit=self._over_limit_query(),
+            open_item_joins=SQL(credit_rules.OPEN_ITEM_JOINS), open_item=SQL(credit_rules.OPEN_ITEM_CONDITION),
         )

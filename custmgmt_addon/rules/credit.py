@@ -2,6 +2,17 @@
 
 BUCKETS = ('not_due', '1_30', '31_60', '61_90', 'over_90')
 
+# An open receivable item, written once for every query that reads them (credit
+# figures, the hold's check, the aging report, the collection matrix): a posted,
+# unreconciled line of a receivable account with something still open, read as
+# ``line`` joined to its ``account`` and its ``partner``.
+OPEN_ITEM_JOINS = """JOIN account_account account ON account.id = line.account_id
+                      JOIN res_partner partner ON partner.id = line.partner_id"""
+OPEN_ITEM_CONDITION = """account.account_type = 'asset_receivable'
+                       AND line.parent_state = 'posted'
+                       AND line.reconciled IS NOT TRUE
+                       AND line.amount_residual != 0"""
+
 
 def policy_is_valid(long_days, hold_days, interval_days, large_amount):
     """The credit and collection policy's thresholds: days at least 1, the
