@@ -2,6 +2,7 @@ from . import custmgmt_job_runner
 from . import res_company
 from . import res_partner
 from . import res_config_settings
+from . import custmgmt_customer_mixin
 from . import custmgmt_archive_line_mixin
 from . import custmgmt_decision_member
 from . import custmgmt_competitor_line
