@@ -202,7 +202,7 @@ def phase_engine(args):
     cr.commit()
     elapsed = time.perf_counter() - t0
     key = str(env.ref('base.main_company').id)
-    cr.execute("SELECT customer_tier ->> %s, COUNT(*) FROM res_partner WHERE customer_tier ? %s GROUP BY 1",
+    cr.execute("SELECT custmgmt_tier ->> %s, COUNT(*) FROM res_partner WHERE custmgmt_tier ? %s GROUP BY 1",
                [key, key])
     counts = dict(cr.fetchall())
     cr.close()

@@ -37,12 +37,8 @@ class AccountMove(models.Model):
 
     def _custmgmt_approved_exception(self):
         self.ensure_one()
-        invoice = (self.commercial_partner_id.id, self.currency_id.id, self.currency_id.round(self.amount_total))
-        for exception in self.sudo().custmgmt_credit_exception_ids:
-            approved = (exception.partner_id.id, exception.currency_id.id, exception.currency_id.round(exception.amount))
-            if exception.state == 'approved' and credit_rules.exception_covers(approved, invoice):
-                return exception
-        return self.env['custmgmt.credit.exception']
+        return self.custmgmt_credit_exception_ids._custmgmt_covering(
+            self.commercial_partner_id, self.currency_id, self.amount_total)
 
     def _custmgmt_gate_held(self):
         """``{invoice: reasons}`` of the draft customer invoices in ``self``

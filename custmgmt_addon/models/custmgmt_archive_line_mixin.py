@@ -67,7 +67,7 @@ class CustmgmtArchiveLineMixin(models.AbstractModel):
         if env.su or env.user.has_group('custmgmt_addon.group_custmgmt_manager'):
             return
         for partner in env['res.partner'].sudo().browse([pid for pid in partner_ids if pid]):
-            if env.user not in (partner.user_id | partner.archive_user_id):
+            if env.user not in (partner.user_id | partner.custmgmt_archive_user_id):
                 raise AccessError(env._(
                     "You can add to the customer file of %(customer)s only if you are its salesperson or its "
                     "archive owner; ask a customer management Manager.", customer=partner.display_name))

@@ -6,7 +6,6 @@ from odoo.tools import email_normalize
 
 from ..rules import complaints as complaint_rules
 from ..rules import guards
-from .res_partner import TIER_SELECTION
 
 OPEN_STATES = ('new', 'in_progress')
 # the KPI: stamped by the complaint's stages, never typed (date_received only at creation)
@@ -19,7 +18,7 @@ class CustmgmtComplaint(models.Model):
     production for quality (product, packaging), sales for any other."""
     _name = 'custmgmt.complaint'
     _description = "Customer Complaint"
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['mail.thread', 'mail.activity.mixin', 'custmgmt.customer.mixin']
     _order = 'priority desc, date_received desc, id desc'
     _check_company_auto = True
     _rec_names_search = ['name', 'subject', 'partner_id']
@@ -31,7 +30,6 @@ class CustmgmtComplaint(models.Model):
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default='/')
     subject = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one(
         'res.partner', string="Customer", tracking=True, index=True, check_company=True,
         domain=[('parent_id', '=', False)])
@@ -51,10 +49,6 @@ class CustmgmtComplaint(models.Model):
     product_id = fields.Many2one('product.product', check_company=True)
     priority = fields.Selection([('0', 'Normal'), ('1', 'High'), ('2', 'Urgent')], default='0')
     date_received = fields.Datetime(string="Received", required=True, default=fields.Datetime.now)
-    customer_tier = fields.Selection(
-        TIER_SELECTION, compute='_compute_customer_tier', store=True,
-        groups='custmgmt_addon.group_custmgmt_user',  # not the complaint handlers'
-        help="The customer's tier in this company when the complaint came in.")
     department_id = fields.Many2one(
         'custmgmt.department', compute='_compute_department_id', store=True,
         readonly=False, tracking=True, index=True, check_company=True)
@@ -84,12 +78,6 @@ class CustmgmtComplaint(models.Model):
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
-
-    @api.depends('partner_id', 'company_id')
-    def _compute_customer_tier(self):
-        for complaint in self:
-            partner = complaint.partner_id.with_company(complaint.company_id).sudo()
-            complaint.customer_tier = partner.customer_tier if partner else False
 
     @api.depends('category_id', 'category_id.department_id', 'category_id.kind')
     def _compute_department_id(self):
@@ -268,16 +256,16 @@ class CustmgmtComplaint(models.Model):
                               "attachments or %(chars)s characters of text); send the documents separately.",
                               mb=guards.MAX_MAIL_ATTACHMENT_BYTES // (1024 * 1024),
                               chars=guards.MAX_MAIL_BODY_CHARS))
-        email = email_normalize(msg_dict.get('email_from') or '')
+        # the sender as the mail gateway resolved it from the address (message_route)
+        author = self.env['res.partner'].browse(msg_dict.get('author_id') or [])
         sender = self.env['res.partner']
-        if email:
+        if author:
             # an address shared by several customers says nothing of which one
             # complains: the complaint goes to triage
-            matches = self.env['res.partner'].search([('email_normalized', '=', email)])
-            commercial = guards.owners_of_shared_address(matches.commercial_partner_id.ids)
-            if commercial:
-                in_customer = matches.filtered(lambda p: p.commercial_partner_id.id == commercial)
-                sender = in_customer.filtered(lambda p: p.id != commercial)[:1] or in_customer[:1]
+            email = author.email_normalized or email_normalize(msg_dict.get('email_from') or '')
+            sharing = self.env['res.partner'].search([('email_normalized', '=', email)]) if email else author
+            if guards.owners_of_shared_address((sharing | author).commercial_partner_id.ids):
+                sender = author
         values = {
             'name': '/',  # the sequence, not the mail's subject
             'subject': msg_dict.get('subject') or _("Complaint by email"),

@@ -18,7 +18,7 @@ class CustmgmtCreditException(models.Model):
     over its credit limit or overdue."""
     _name = 'custmgmt.credit.exception'
     _description = "Credit Exception"
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['mail.thread', 'mail.activity.mixin', 'custmgmt.customer.mixin']
     _order = 'create_date desc, id desc'
     _check_company_auto = True
 
@@ -106,7 +106,7 @@ class CustmgmtCreditException(models.Model):
                 vals['requester_id'] = self.env.uid  # four eyes: nobody requests in another's name
             if not all_customers and self.env.user not in (
                     (order.user_id if order else move.invoice_user_id) | customer.user_id
-                    | customer.archive_user_id):
+                    | customer.custmgmt_archive_user_id):
                 raise AccessError(_(
                     "You can request a credit exception only for the orders and invoices of your own customers, "
                     "not for %(document)s.", document=document.display_name))
@@ -156,6 +156,18 @@ class CustmgmtCreditException(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _custmgmt_covering(self, customer, currency, amount):
+        """The approved exception among ``self`` that covers a document of
+        ``customer`` in ``currency`` for ``amount`` (an order or an invoice as
+        it is now): same paying customer, same currency, at most the approved
+        amount (``rules.credit.exception_covers``)."""
+        document = (customer.id, currency.id, currency.round(amount))
+        for exception in self.sudo():
+            approved = (exception.partner_id.id, exception.currency_id.id, exception.currency_id.round(exception.amount))
+            if exception.state == 'approved' and credit_rules.exception_covers(approved, document):
+                return exception
+        return self.browse()
 
     def _custmgmt_deciders(self):
         """Who decides this exception (``rules.credit.exception_deciders``)."""

@@ -11,13 +11,12 @@ class CustmgmtCreditReview(models.Model):
     checks, and Finance's decision, which sets the customer's credit terms."""
     _name = 'custmgmt.credit.review'
     _description = "Credit Review"
-    _inherit = ['mail.thread', 'custmgmt.evidence.mixin']
+    _inherit = ['mail.thread', 'custmgmt.evidence.mixin', 'custmgmt.customer.mixin']
     _order = 'create_date desc, id desc'
     _check_company_auto = True
 
     partner_id = fields.Many2one('res.partner', string="Customer", required=True, index=True, tracking=True,
                                  check_company=True, domain=[('parent_id', '=', False)])
-    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related='company_id.currency_id')
     requested_limit = fields.Monetary(string="Requested Credit Limit", currency_field='currency_id', tracking=True)
     payment_term_id = fields.Many2one('account.payment.term', string="Requested Payment Terms", check_company=True)
@@ -74,8 +73,8 @@ class CustmgmtCreditReview(models.Model):
                                   "before approving.", customer=review.partner_id.display_name))
             terms = {
                 'credit_limit': review.requested_limit,
-                'credit_standing': review.credit_standing,
-                'last_credit_review_date': fields.Date.context_today(review),
+                'custmgmt_credit_standing': review.credit_standing,
+                'custmgmt_last_credit_review_date': fields.Date.context_today(review),
             }
             if review.payment_term_id:  # left empty: the customer keeps its current terms
                 terms['property_payment_term_id'] = review.payment_term_id.id

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .res_partner import TIER_SELECTION
+from ..rules.tiers import TIER_SELECTION
 
 
 class CustmgmtCustomerMixin(models.AbstractModel):
@@ -13,7 +13,7 @@ class CustmgmtCustomerMixin(models.AbstractModel):
     "Own customers" of a Customer Management User, in the record rules of
     every model that inherits this mixin, are the customers whose salesperson
     or archive owner the user is: ``('partner_id.user_id', '=', user.id)`` or
-    ``('partner_id.archive_user_id', '=', user.id)``."""
+    ``('partner_id.custmgmt_archive_user_id', '=', user.id)``."""
     _name = 'custmgmt.customer.mixin'
     _description = "Customer Management: record about a customer"
     _check_company_auto = True
@@ -36,13 +36,16 @@ class CustmgmtCustomerMixin(models.AbstractModel):
     @api.depends('partner_id', 'company_id')
     def _compute_customer_tier(self):
         """Stamped when the customer or the company is set, then kept: a later
-        recompute of the tiers does not rewrite what the tier was then."""
-        for record in self:
-            partner = record.partner_id.commercial_partner_id.with_company(record.company_id).sudo()
-            record.customer_tier = partner.customer_tier if partner else False
+        recompute of the tiers does not rewrite what the tier was then. One
+        read of the customers' tiers per company."""
+        for company, records in self.grouped('company_id').items():
+            customers = records.partner_id.commercial_partner_id.with_company(company).sudo()
+            tiers = dict(zip(customers.ids, customers.mapped('custmgmt_tier')))
+            for record in records:
+                record.customer_tier = tiers.get(record.partner_id.commercial_partner_id.id, False)
 
     @api.model
     def _custmgmt_own_domain(self, user=None):
         """The records of the user's own customers (see the class docstring)."""
         user = user or self.env.user
-        return ['|', ('partner_id.user_id', '=', user.id), ('partner_id.archive_user_id', '=', user.id)]
+        return ['|', ('partner_id.user_id', '=', user.id), ('partner_id.custmgmt_archive_user_id', '=', user.id)]

@@ -10,12 +10,11 @@ class CustmgmtDispute(models.Model):
     explicit, fair clause, by fair negotiation otherwise, always with evidence."""
     _name = 'custmgmt.dispute'
     _description = "Commercial Dispute"
-    _inherit = ['mail.thread', 'custmgmt.evidence.mixin']
+    _inherit = ['mail.thread', 'custmgmt.evidence.mixin', 'custmgmt.customer.mixin']
     _order = 'create_date desc, id desc'
     _check_company_auto = True
 
     name = fields.Char(string="Subject", required=True, tracking=True)
-    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related='company_id.currency_id')
     partner_id = fields.Many2one('res.partner', string="Customer", required=True, index=True, tracking=True,
                                  check_company=True, domain=[('parent_id', '=', False)])

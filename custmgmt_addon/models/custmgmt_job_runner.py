@@ -103,6 +103,16 @@ class CustmgmtJobRunner(models.AbstractModel):
             cron.sudo()._trigger()
 
     @api.model
+    def _batch_done(self, done, remaining, auto_commit):
+        """After each batch of a long job: commit it when the cron worker runs
+        the job (``auto_commit``: a killed run resumes from here) and report
+        the progress to the cron framework."""
+        if auto_commit:
+            self.env.cr.commit()
+            self.env.invalidate_all()
+        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+
+    @api.model
     def _run_each_company(self, cron_xmlid, run, **kwargs):
         """A daily service action over every company, as the scheduled action
         ``cron_xmlid``: ``run(company, auto_commit=..., **kwargs)`` returns how

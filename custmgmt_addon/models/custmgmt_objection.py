@@ -11,10 +11,10 @@ class CustmgmtObjection(models.Model):
     and whether the customer or our salesperson caused it."""
     _name = 'custmgmt.objection'
     _description = "Customer Objection"
+    _inherit = ['custmgmt.customer.mixin']
     _order = 'date desc, id desc'
     _check_company_auto = True
 
-    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one('res.partner', string="Customer", required=True, index=True,
                                  check_company=True, domain=[('parent_id', '=', False)])
     sale_order_id = fields.Many2one('sale.order', string="Sales Order", check_company=True,

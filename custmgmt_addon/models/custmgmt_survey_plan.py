@@ -4,7 +4,6 @@ from odoo.tools import SQL, split_every
 
 from ..rules import cadence, guards
 from .custmgmt_job_runner import CRON_SURVEYS
-from .res_partner import TIER_SELECTION
 
 PLAN_BATCH = 1000
 ACTIVITY_TYPES = {
@@ -20,6 +19,7 @@ class CustmgmtSurveyPlan(models.Model):
     that keeps the schedule from planning a survey twice."""
     _name = 'custmgmt.survey.plan'
     _description = "Customer Survey Plan"
+    _inherit = ['custmgmt.customer.mixin']
     _order = 'period_start desc, kind, partner_id'
     _check_company_auto = True
     _rec_name = 'partner_id'
@@ -35,8 +35,6 @@ class CustmgmtSurveyPlan(models.Model):
                             string="Survey Kind", required=True)
     period_start = fields.Date(string="Period", required=True)
     deadline = fields.Date(required=True)
-    customer_tier = fields.Selection(TIER_SELECTION, readonly=True,
-                                     help="The customer's tier when the survey was planned.")
     user_id = fields.Many2one('res.users', string="Surveyor", index=True)
     activity_id = fields.Many2one('mail.activity', ondelete='set null', readonly=True)
     user_input_id = fields.Many2one('survey.user_input', string="Answer", ondelete='set null', readonly=True)
@@ -88,14 +86,14 @@ class CustmgmtSurveyPlan(models.Model):
         their salesperson, team leader and which of ``periods`` are already
         planned: ``[(partner_id, tier, user_id, leader_id, {(kind, period_start)})]``."""
         key = str(company.id)
-        self.env['res.partner'].flush_model(['customer_tier', 'user_id', 'active', 'parent_id'])
+        self.env['res.partner'].flush_model(['custmgmt_tier', 'user_id', 'active', 'parent_id'])
         self.env['res.users'].flush_model(['sale_team_id'])
         self.env['crm.team'].flush_model(['user_id', 'active'])
         self.flush_model(['partner_id', 'company_id', 'kind', 'period_start'])
         rows = self.env.execute_query(SQL(
             """
             SELECT partner.id,
-                   partner.customer_tier ->> %(key)s,
+                   partner.custmgmt_tier ->> %(key)s,
                    partner.user_id,
                    team.user_id,
                    ARRAY_REMOVE(ARRAY_AGG(plan.kind), NULL),
@@ -105,7 +103,7 @@ class CustmgmtSurveyPlan(models.Model):
          LEFT JOIN crm_team team ON team.id = salesperson.sale_team_id AND team.active
          LEFT JOIN custmgmt_survey_plan plan ON plan.partner_id = partner.id AND plan.company_id = %(company)s
                                             AND plan.period_start = ANY(%(starts)s)
-             WHERE partner.customer_tier ->> %(key)s IS NOT NULL AND partner.active AND partner.parent_id IS NULL
+             WHERE partner.custmgmt_tier ->> %(key)s IS NOT NULL AND partner.active AND partner.parent_id IS NULL
           GROUP BY partner.id, team.user_id
           ORDER BY partner.id
             """,
@@ -163,10 +161,7 @@ class CustmgmtSurveyPlan(models.Model):
                     vals['activity_id'] = activity.id
             Plan.create(chunk)
             done += len(chunk)
-            if auto_commit:  # only the cron worker's calls: a killed run resumes from here
-                self.env.cr.commit()
-                self.env.invalidate_all()
-            self.env['ir.cron']._notify_progress(done=done, remaining=len(vals_list) - done)
+            self.env['custmgmt.job.runner']._batch_done(done, len(vals_list) - done, auto_commit)
         return done
 
     @api.model

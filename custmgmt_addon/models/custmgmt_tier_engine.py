@@ -52,21 +52,21 @@ class CustmgmtTierEngine(models.AbstractModel):
         """Stored tier values of ``company``, for the partners computed now
         and every partner that holds a tier there: ``{partner_id: TierStored}``."""
         key = str(company.id)
-        self.env['res.partner'].flush_model(['customer_tier', 'tier_monthly_average', 'tier_locked'])
+        self.env['res.partner'].flush_model(['custmgmt_tier', 'custmgmt_tier_monthly_average', 'custmgmt_tier_locked'])
         self.env['custmgmt.tier.position'].flush_model()
         rows = self.env.execute_query(SQL(
             """
             SELECT partner.id,
-                   partner.customer_tier ->> %(key)s,
-                   (partner.tier_monthly_average ->> %(key)s)::float8,
+                   partner.custmgmt_tier ->> %(key)s,
+                   (partner.custmgmt_tier_monthly_average ->> %(key)s)::float8,
                    position.rank,
                    position.share_before::float8,
                    position.computed_on,
-                   COALESCE((partner.tier_locked ->> %(key)s)::boolean, FALSE)
+                   COALESCE((partner.custmgmt_tier_locked ->> %(key)s)::boolean, FALSE)
               FROM res_partner partner
          LEFT JOIN custmgmt_tier_position position
                 ON position.partner_id = partner.id AND position.company_id = %(company)s
-             WHERE partner.id = ANY(%(ids)s) OR partner.customer_tier ? %(key)s
+             WHERE partner.id = ANY(%(ids)s) OR partner.custmgmt_tier ? %(key)s
             """,
             key=key, company=company.id, ids=list(partner_ids),
         ))
@@ -99,9 +99,9 @@ class CustmgmtTierEngine(models.AbstractModel):
             self.env.execute_query(SQL(
                 """
                 UPDATE res_partner partner
-                   SET customer_tier = COALESCE(partner.customer_tier, '{}'::jsonb)
+                   SET custmgmt_tier = COALESCE(partner.custmgmt_tier, '{}'::jsonb)
                                        || jsonb_build_object(%(key)s, v.tier),
-                       tier_monthly_average = COALESCE(partner.tier_monthly_average, '{}'::jsonb)
+                       custmgmt_tier_monthly_average = COALESCE(partner.custmgmt_tier_monthly_average, '{}'::jsonb)
                                        || jsonb_build_object(%(key)s, v.average)
                   FROM unnest(%(ids)s::int[], %(tiers)s::varchar[], %(avgs)s::float8[]) AS v(id, tier, average)
                  WHERE partner.id = v.id
@@ -123,8 +123,8 @@ class CustmgmtTierEngine(models.AbstractModel):
                 company=company.id, today=today, ids=[r.partner_id for r in position_rows],
                 ranks=[r.rank for r in position_rows], shares=[r.share_before for r in position_rows],
             ))
-        self.env['res.partner'].invalidate_model(['customer_tier', 'tier_monthly_average', 'tier_rank',
-                                                  'tier_share_before', 'tier_computed_on'])
+        self.env['res.partner'].invalidate_model(['custmgmt_tier', 'custmgmt_tier_monthly_average', 'custmgmt_tier_rank',
+                                                  'custmgmt_tier_share_before', 'custmgmt_tier_computed_on'])
         for model in ('custmgmt.tier.position', 'custmgmt.tier.register'):
             self.env[model].invalidate_model()
         self.env['custmgmt.tier.history']._record_changes(company, [

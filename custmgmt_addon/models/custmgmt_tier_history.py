@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..rules import tiers as tier_rules
-from .res_partner import TIER_SELECTION
+from ..rules.tiers import TIER_SELECTION
 
 
 class CustmgmtTierHistory(models.Model):

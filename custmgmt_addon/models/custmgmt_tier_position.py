@@ -8,7 +8,7 @@ class CustmgmtTierPosition(models.Model):
     These figures move for most customers whenever any customer's sales move,
     so they live in this narrow table, rewritten cheaply by the tier engine,
     rather than in the wide, heavily indexed partner table. The partner shows
-    them as ``tier_rank``, ``tier_share_before`` and ``tier_computed_on`` of the
+    them as ``custmgmt_tier_rank``, ``custmgmt_tier_share_before`` and ``custmgmt_tier_computed_on`` of the
     current company."""
     _name = 'custmgmt.tier.position'
     _description = "Customer Position in the Tier Ranking"

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .res_company import TIER_POLICY_FIELDS
+from .res_company_tier import TIER_POLICY_FIELDS
 
 POLICY_FIELDS = tuple(TIER_POLICY_FIELDS.values())
 
@@ -74,7 +74,7 @@ class ResConfigSettings(models.TransientModel):
     def action_custmgmt_plan_visits(self):
         """Run the visit schedule of this company now (what the daily scheduled action does)."""
         self.ensure_one()
-        count = self.env['custmgmt.visit']._custmgmt_plan_visits(self.company_id)
+        count = self.env['custmgmt.visit.planner']._custmgmt_plan_visits(self.company_id)
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',

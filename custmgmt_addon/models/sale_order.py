@@ -160,12 +160,8 @@ class SaleOrder(models.Model):
         """The approved credit exception that covers this order as it is now:
         same customer, same currency, and at most the approved amount."""
         self.ensure_one()
-        order = (self._custmgmt_credit_subject().id, self.currency_id.id, self.currency_id.round(self.amount_total))
-        for exception in self.sudo().custmgmt_credit_exception_ids:
-            approved = (exception.partner_id.id, exception.currency_id.id, exception.currency_id.round(exception.amount))
-            if exception.state == 'approved' and credit_rules.exception_covers(approved, order):
-                return exception
-        return self.env['custmgmt.credit.exception']
+        return self.custmgmt_credit_exception_ids._custmgmt_covering(
+            self._custmgmt_credit_subject(), self.currency_id, self.amount_total)
 
     def _custmgmt_done_transactions(self):
         self.ensure_one()

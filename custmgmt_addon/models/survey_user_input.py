@@ -124,7 +124,7 @@ class SurveyUserInput(models.Model):
         if self.env.su or user.has_group('custmgmt_addon.group_custmgmt_manager'):
             return
         customer = customer.sudo()
-        surveyors = customer.user_id | customer.archive_user_id | customer.user_id.sale_team_id.user_id
+        surveyors = customer.user_id | customer.custmgmt_archive_user_id | customer.user_id.sale_team_id.user_id
         if user in surveyors or self.env['custmgmt.survey.plan'].sudo().search_count([
                 ('partner_id', '=', customer.id), ('company_id', '=', company.id), ('user_id', '=', user.id)],
                 limit=1):

@@ -1,8 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import TIER_SELECTION
 from ..rules import credit as credit_rules
+from ..rules.tiers import TIER_SELECTION
 
 BUCKET_SELECTION = [
     ('not_due', 'Not due'), ('1_30', '1–30 days'), ('31_60', '31–60 days'),
@@ -29,7 +29,7 @@ class CustmgmtReceivableAging(models.Model):
     _depends = {
         'account.move.line': ['account_id', 'amount_residual', 'company_id', 'date', 'date_maturity',
                               'move_id', 'parent_state', 'partner_id', 'reconciled'],
-        'res.partner': ['commercial_partner_id', 'customer_tier', 'user_id'],
+        'res.partner': ['commercial_partner_id', 'custmgmt_tier', 'user_id'],
         'res.company': ['currency_id', 'custmgmt_large_overdue_amount', 'custmgmt_long_overdue_days'],
         'account.move': ['state', 'move_type', 'amount_total_signed', 'commercial_partner_id'],
         'sale.order': ['state', 'partner_invoice_id', 'currency_rate'],
@@ -108,7 +108,7 @@ class CustmgmtReceivableAging(models.Model):
               GROUP BY partner_id, company_id
             )
             SELECT item.id, item.move_id, item.partner_id, customer.user_id, item.company_id, item.currency_id,
-                   customer.customer_tier ->> item.company_id::text AS customer_tier,
+                   customer.custmgmt_tier ->> item.company_id::text AS customer_tier,
                    item.date_maturity, GREATEST(item.days_overdue, 0) AS days_overdue,
                    CASE WHEN item.days_overdue <= 0 THEN 'not_due'
                         WHEN item.days_overdue <= 30 THEN '1_30'

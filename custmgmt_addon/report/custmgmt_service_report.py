@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import TIER_SELECTION
+from ..rules.tiers import TIER_SELECTION
 
 REPORT_MONTHS = 12
 
@@ -16,7 +16,7 @@ class CustmgmtServiceReport(models.Model):
     _order = 'month desc, company_id, partner_id'
     _rec_name = 'partner_id'
     _depends = {
-        'res.partner': ['customer_tier', 'user_id', 'parent_id', 'active', 'custmgmt_visit_opt_out'],
+        'res.partner': ['custmgmt_tier', 'user_id', 'parent_id', 'active', 'custmgmt_visit_opt_out'],
         'res.users': ['sale_team_id'],
         'res.company': ['custmgmt_visit_days_a', 'custmgmt_visit_days_b', 'custmgmt_visit_days_c',
                         'custmgmt_top_visit_days'],
@@ -57,18 +57,18 @@ class CustmgmtServiceReport(models.Model):
                        company.id AS company_id,
                        partner.user_id,
                        salesperson.sale_team_id AS team_id,
-                       partner.customer_tier ->> company.id::text AS customer_tier,
+                       partner.custmgmt_tier ->> company.id::text AS customer_tier,
                        COALESCE(partner.custmgmt_visit_opt_out, FALSE) AS opt_out,
-                       CASE partner.customer_tier ->> company.id::text
+                       CASE partner.custmgmt_tier ->> company.id::text
                             WHEN 'a' THEN company.custmgmt_visit_days_a
                             WHEN 'b' THEN company.custmgmt_visit_days_b
                             ELSE company.custmgmt_visit_days_c END AS interval_days,
-                       CASE WHEN partner.customer_tier ->> company.id::text = 'a'
+                       CASE WHEN partner.custmgmt_tier ->> company.id::text = 'a'
                             THEN company.custmgmt_top_visit_days ELSE 0 END AS top_interval_days
                   FROM res_partner partner
-                  JOIN res_company company ON partner.customer_tier ? company.id::text
+                  JOIN res_company company ON partner.custmgmt_tier ? company.id::text
              LEFT JOIN res_users salesperson ON salesperson.id = partner.user_id
-                 WHERE partner.customer_tier ->> company.id::text IS NOT NULL
+                 WHERE partner.custmgmt_tier ->> company.id::text IS NOT NULL
                    AND partner.parent_id IS NULL AND partner.active
             ), visits AS (
                 SELECT partner_id, company_id, DATE_TRUNC('month', date)::date AS month,

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import TIER_SELECTION
+from ..rules.tiers import TIER_SELECTION
 
 
 class CustmgmtTierRegister(models.Model):
@@ -14,7 +14,7 @@ class CustmgmtTierRegister(models.Model):
     _order = 'company_id, rank, partner_id'
     _rec_name = 'partner_id'
     _depends = {
-        'res.partner': ['customer_tier', 'tier_monthly_average', 'tier_locked', 'user_id'],
+        'res.partner': ['custmgmt_tier', 'custmgmt_tier_monthly_average', 'custmgmt_tier_locked', 'user_id'],
         'custmgmt.tier.position': ['rank', 'share_before', 'partner_id', 'company_id'],
         'custmgmt.tier.history': ['old_tier', 'new_tier', 'date', 'partner_id', 'company_id'],
         'account.move': ['amount_untaxed_signed', 'commercial_partner_id', 'company_id', 'invoice_date',
@@ -51,16 +51,16 @@ class CustmgmtTierRegister(models.Model):
                        company.id AS company_id,
                        company.currency_id,
                        partner.user_id,
-                       partner.customer_tier ->> company.id::text AS customer_tier,
-                       COALESCE((partner.tier_monthly_average ->> company.id::text)::numeric, 0) AS monthly_average,
+                       partner.custmgmt_tier ->> company.id::text AS customer_tier,
+                       COALESCE((partner.custmgmt_tier_monthly_average ->> company.id::text)::numeric, 0) AS monthly_average,
                        position.rank,
                        COALESCE(position.share_before, 0) AS share_before,
-                       COALESCE((partner.tier_locked ->> company.id::text)::boolean, FALSE) AS tier_locked
+                       COALESCE((partner.custmgmt_tier_locked ->> company.id::text)::boolean, FALSE) AS tier_locked
                   FROM res_partner partner
-                  JOIN res_company company ON partner.customer_tier ? company.id::text
+                  JOIN res_company company ON partner.custmgmt_tier ? company.id::text
              LEFT JOIN custmgmt_tier_position position
                     ON position.partner_id = partner.id AND position.company_id = company.id
-                 WHERE partner.customer_tier ->> company.id::text IS NOT NULL
+                 WHERE partner.custmgmt_tier ->> company.id::text IS NOT NULL
             ), monthly AS (
                 SELECT move.commercial_partner_id AS partner_id, move.company_id,
                        SUM(move.amount_untaxed_signed) FILTER (

@@ -8,6 +8,13 @@ grade standard amount (等级标准额).
 import datetime
 from collections import namedtuple
 
+# the tiers (客户分级), as the Selection fields of the addon list them
+TIER_SELECTION = [
+    ('a', 'A – Strategic'),
+    ('b', 'B – Key'),
+    ('c', 'C – General'),
+]
+
 TIERS = ('a', 'b', 'c')
 METHODS = ('pareto', 'amount')
 

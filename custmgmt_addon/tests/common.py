@@ -1,35 +1,30 @@
 from odoo import Command
-from odoo.tests import new_test_user
+from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
-class CustmgmtCommon(AccountTestInvoicingCommon):
-    """Companies with a chart of accounts, customers and users of each group."""
+class CustmgmtUsersMixin:
+    """Users of each group in ``cls.company``, customers, and the Chinese
+    translations: what every test base of the addon shares."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company = cls.company_data['company']
+    def _setup_custmgmt_users(cls):
+        company_vals = {'company_id': cls.company.id, 'company_ids': [Command.set(cls.company.ids)]}
         cls.salesman = new_test_user(
             cls.env, login='cm_salesman', name='Sally Sales',
-            groups='base.group_user,base.group_partner_manager,sales_team.group_sale_salesman',
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+            groups='base.group_user,base.group_partner_manager,sales_team.group_sale_salesman', **company_vals)
         cls.owner = new_test_user(
             cls.env, login='cm_owner', name='Olga Owner',
-            groups='base.group_user,base.group_partner_manager,custmgmt_addon.group_custmgmt_user',
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+            groups='base.group_user,base.group_partner_manager,custmgmt_addon.group_custmgmt_user', **company_vals)
         cls.manager = new_test_user(
             cls.env, login='cm_manager', name='Mona Manager',
-            groups='base.group_user,base.group_partner_manager,sales_team.group_sale_manager',
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+            groups='base.group_user,base.group_partner_manager,sales_team.group_sale_manager', **company_vals)
         cls.sysadmin = new_test_user(
             cls.env, login='cm_sysadmin', name='Sam Settings',
-            groups='base.group_user,base.group_system,custmgmt_addon.group_custmgmt_manager',
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+            groups='base.group_user,base.group_system,custmgmt_addon.group_custmgmt_manager', **company_vals)
         cls.plain_user = new_test_user(
-            cls.env, login='cm_plain', name='Paul Plain', groups='base.group_user',
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+            cls.env, login='cm_plain', name='Paul Plain', groups='base.group_user', **company_vals)
 
     @classmethod
     def _load_chinese(cls):
@@ -46,8 +41,29 @@ class CustmgmtCommon(AccountTestInvoicingCommon):
     def _tiered_customer(cls, name, tier, company=None, **vals):
         """A customer of ``tier`` in ``company`` (written as a Manager would, past the tier guard)."""
         customer = cls._customer(name, **vals)
-        customer.with_company(company or cls.company).sudo().write({'customer_tier': tier})
+        customer.with_company(company or cls.company).sudo().write({'custmgmt_tier': tier})
         return customer
+
+
+class CustmgmtLightCommon(CustmgmtUsersMixin, TransactionCase):
+    """The users and customers without a chart of accounts: for the records
+    that need no accounting (objections, disputes, the archive)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls._setup_custmgmt_users()
+
+
+class CustmgmtCommon(CustmgmtUsersMixin, AccountTestInvoicingCommon):
+    """Companies with a chart of accounts, customers and users of each group."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data['company']
+        cls._setup_custmgmt_users()
 
     @classmethod
     def _invoices(cls, specs, post=True):

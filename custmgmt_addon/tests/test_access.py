@@ -13,7 +13,7 @@ class TestArchiveAccess(CustmgmtCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.mine = cls._customer("Mine Co", user_id=cls.salesman.id)
-        cls.owned = cls._customer("Owned Co", archive_user_id=cls.owner.id)
+        cls.owned = cls._customer("Owned Co", custmgmt_archive_user_id=cls.owner.id)
         cls.theirs = cls._customer("Theirs Co", user_id=cls.manager.id)
         Member = cls.env['custmgmt.decision.member']
         Line = cls.env['custmgmt.competitor.line']
@@ -68,7 +68,7 @@ class TestArchiveAccess(CustmgmtCommon):
                       'custmgmt.partner.sales.month', 'custmgmt.tier.register'):
             with self.assertRaises(AccessError, msg=model):
                 self.env[model].with_user(self.plain_user).search([])
-        for fname in ('registered_capital', 'credit_standing', 'decision_member_ids', 'customer_tier'):
+        for fname in ('custmgmt_registered_capital', 'custmgmt_credit_standing', 'custmgmt_decision_member_ids', 'custmgmt_tier'):
             with self.assertRaises(AccessError, msg=fname):
                 self.mine.with_user(self.plain_user).read([fname])
         # the personal fields of the decision chain carry the group too

@@ -22,59 +22,59 @@ class TestCustomerArchive(CustmgmtCommon):
     def test_partner_form_opens_and_saves_as_salesperson(self):
         with freeze_time('2026-11-24'):
             form = Form(self.customer.with_user(self.salesman))
-            form.registered_capital = 5000000
-            form.year_founded = 1998
-            form.industry_position = 'major'
-            form.statement_day = 25
-            form.warehouse_area = 3200.5
-            form.transport_mode = 'rail'
-            form.relationship_stage = 'trust'
-            form.personality = 'hesitant'
-            with form.decision_member_ids.new() as member:
+            form.custmgmt_registered_capital = 5000000
+            form.custmgmt_year_founded = 1998
+            form.custmgmt_industry_position = 'major'
+            form.custmgmt_statement_day = 25
+            form.custmgmt_warehouse_area = 3200.5
+            form.custmgmt_transport_mode = 'rail'
+            form.custmgmt_relationship_stage = 'trust'
+            form.custmgmt_personality = 'hesitant'
+            with form.custmgmt_decision_member_ids.new() as member:
                 member.contact_id = self.buyer
                 member.decision_role = 'influencer'
                 member.communication_style = 'analytical'
-            with form.competitor_line_ids.new() as line:
+            with form.custmgmt_competitor_line_ids.new() as line:
                 line.competitor_id = self.rival
                 line.share_percent = 40
             partner = form.save()
-            self.assertEqual(partner.years_in_business, 28)
-        self.assertEqual(partner.archive_user_id, self.salesman, "the archive owner defaults to the salesperson")
-        member = partner.decision_member_ids
+            self.assertEqual(partner.custmgmt_years_in_business, 28)
+        self.assertEqual(partner.custmgmt_archive_user_id, self.salesman, "the archive owner defaults to the salesperson")
+        member = partner.custmgmt_decision_member_ids
         self.assertEqual(member.position, 'Purchasing Manager', "position defaults to the contact's job")
         self.assertEqual(member.display_name, 'Li Na – Purchasing Manager')
-        self.assertEqual(partner.competitor_line_ids.share_percent, 40)
-        self.assertEqual(partner.decision_member_count, 1)
+        self.assertEqual(partner.custmgmt_competitor_line_ids.share_percent, 40)
+        self.assertEqual(partner.custmgmt_decision_member_count, 1)
 
     def test_statement_day_must_be_a_day_of_the_month(self):
-        self.customer.statement_day = 31
+        self.customer.custmgmt_statement_day = 31
         for bad in (32, -1, 100):
             with self.assertRaisesRegex(ValidationError, "from 1 to 31"):
                 with self.env.cr.savepoint():
-                    self.customer.statement_day = bad
+                    self.customer.custmgmt_statement_day = bad
                     self.customer.flush_recordset()
         self.customer.invalidate_recordset()
-        self.assertEqual(self.customer.statement_day, 31, "a refused value changes nothing")
+        self.assertEqual(self.customer.custmgmt_statement_day, 31, "a refused value changes nothing")
 
     def test_relationship_changes_are_tracked(self):
         self.env.cr.flush()  # run the hooks queued by the setup, whose context disables tracking
         customer = self.customer.with_user(self.salesman).with_context(tracking_disable=False, mail_notrack=False)
-        customer.write({'relationship_stage': 'meeting'})
-        customer.sudo().write({'credit_standing': 'watch'})  # Finance's field (issue 11)
-        customer.write({'relationship_stage': 'trust'})
+        customer.write({'custmgmt_relationship_stage': 'meeting'})
+        customer.sudo().write({'custmgmt_credit_standing': 'watch'})  # Finance's field (issue 11)
+        customer.write({'custmgmt_relationship_stage': 'trust'})
         self.env.flush_all()
         self.env.cr.flush()  # tracking values are written when the cursor flushes its precommit hooks
         values = self.env['mail.tracking.value'].sudo().search([('mail_message_id.res_id', '=', customer.id),
                                                          ('mail_message_id.model', '=', 'res.partner')])
-        self.assertIn('relationship_stage', values.field_id.mapped('name'))
-        self.assertIn('credit_standing', values.field_id.mapped('name'))
+        self.assertIn('custmgmt_relationship_stage', values.field_id.mapped('name'))
+        self.assertIn('custmgmt_credit_standing', values.field_id.mapped('name'))
 
     def test_competitor_shares_cannot_exceed_100(self):
         form = Form(self.customer)
-        with form.competitor_line_ids.new() as line:
+        with form.custmgmt_competitor_line_ids.new() as line:
             line.competitor_id = self.rival
             line.share_percent = 60
-        with form.competitor_line_ids.new() as line:
+        with form.custmgmt_competitor_line_ids.new() as line:
             line.competitor_id = self.rival_2
             line.share_percent = 50
         with self.assertRaisesRegex(ValidationError, "add up to 110.0 %"):
@@ -104,7 +104,7 @@ class TestCustomerArchive(CustmgmtCommon):
         with self.assertRaises(AccessError):
             member_as_user.unlink()
         member_as_user.active = False
-        self.assertFalse(self.customer.with_user(self.salesman).decision_member_ids)
+        self.assertFalse(self.customer.with_user(self.salesman).custmgmt_decision_member_ids)
         self.assertTrue(member.exists())
 
     @freeze_time('2026-11-24')
@@ -136,8 +136,8 @@ class TestMonthlySales(CustmgmtCommon):
         rows = self.env['custmgmt.partner.sales.month'].search([('partner_id', '=', customer.id)], order='month')
         self.assertEqual([(str(r.month), r.amount, r.invoice_count) for r in rows],
                          [('2026-09-01', 300.0, 1), ('2026-10-01', 1300.0, 2)])
-        customer.invalidate_recordset(['sales_month_ids'])
-        self.assertEqual(customer.sales_month_ids, rows)
+        customer.invalidate_recordset(['custmgmt_sales_month_ids'])
+        self.assertEqual(customer.custmgmt_sales_month_ids, rows)
         graph = self.env['custmgmt.partner.sales.month'].read_group(
             [('partner_id', '=', customer.id)], ['amount:sum'], ['month:month'])
         self.assertEqual(sum(g['amount'] for g in graph), 1600.0)
@@ -155,10 +155,10 @@ class TestChineseUi(CustmgmtCommon):
     def test_labels_and_errors_in_chinese(self):
         Partner = self.env['res.partner']
         for lang, tier_a, archive in (('zh_CN', 'A – 战略客户', '客户档案'), ('zh_TW', 'A – 戰略客戶', '客戶檔案')):
-            labels = dict(Partner.with_context(lang=lang).fields_get(['customer_tier'])['customer_tier']['selection'])
+            labels = dict(Partner.with_context(lang=lang).fields_get(['custmgmt_tier'])['custmgmt_tier']['selection'])
             self.assertEqual(labels['a'], tier_a)
             view = Partner.with_context(lang=lang).get_view(self.env.ref('base.view_partner_form').id)
             self.assertIn(archive, view['arch'])
         customer = self._customer("Statement Co").with_context(lang='zh_CN')
         with self.assertRaisesRegex(ValidationError, "结账日必须是每月的 1 到 31 日"):
-            customer.statement_day = 40
+            customer.custmgmt_statement_day = 40

@@ -82,13 +82,13 @@ class TestComplaintRouting(TestComplaintCommon):
         for tier, days in tiers.items():
             customer = self._customer(f"Tier {tier} Co", user_id=self.salesman.id)
             if tier:
-                customer.with_company(self.company).sudo().write({'customer_tier': tier})
+                customer.with_company(self.company).sudo().write({'custmgmt_tier': tier})
             complaint = self._complaint(customer=customer)
             self.assertEqual(complaint.customer_tier, tier)
             self.assertEqual(complaint.deadline, RECEIVED + timedelta(days=days), tier)
         self.company.sudo().custmgmt_complaint_days_a = 4
         customer = self._customer("Tier a again", user_id=self.salesman.id)
-        customer.with_company(self.company).sudo().write({'customer_tier': 'a'})
+        customer.with_company(self.company).sudo().write({'custmgmt_tier': 'a'})
         self.assertEqual(self._complaint(customer=customer).deadline, RECEIVED + timedelta(days=4))
         late = self._complaint(date_received=datetime(2026, 11, 1, 9, 0))
         on_time = self._complaint()
@@ -208,7 +208,7 @@ class TestComplaintAccess(TestComplaintCommon):
         self.assertEqual(quality.state, 'resolved')
         # the customer's name, and nothing of its archive
         self.assertEqual(quality.with_user(self.prod_worker).partner_id.name, 'Anshan Iron Casting')
-        for fname in ('registered_capital', 'credit_standing', 'customer_tier', 'decision_member_ids'):
+        for fname in ('custmgmt_registered_capital', 'custmgmt_credit_standing', 'custmgmt_tier', 'custmgmt_decision_member_ids'):
             with self.assertRaises(AccessError, msg=fname):
                 self.customer.with_user(self.prod_worker).read([fname])
         with self.assertRaises(AccessError):

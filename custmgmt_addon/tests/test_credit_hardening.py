@@ -130,20 +130,20 @@ class TestCreditPartnerGuards(CustmgmtHoldCommon):
 
     def test_credit_standing_and_dunning_level_are_finances(self):
         customer = self.customer.with_user(self.salesman)
-        for vals in ({'credit_standing': 'good'}, {'custmgmt_dunning_level': 0}, {'custmgmt_dunning_date': False}):
+        for vals in ({'custmgmt_credit_standing': 'good'}, {'custmgmt_dunning_level': 0}, {'custmgmt_dunning_date': False}):
             with self.assertRaises(AccessError):
                 customer.write(vals)
         with self.assertRaises(AccessError):
-            self.env['res.partner'].with_user(self.salesman).create({'name': 'New', 'credit_standing': 'good'})
-        self.customer.sudo().credit_standing = 'watch'
+            self.env['res.partner'].with_user(self.salesman).create({'name': 'New', 'custmgmt_credit_standing': 'good'})
+        self.customer.sudo().custmgmt_credit_standing = 'watch'
         with self.assertRaises(AccessError):
             customer.copy()
         form = Form(customer)
         with self.assertRaises(AssertionError):
-            form.credit_standing = 'good'  # read-only on the form
+            form.custmgmt_credit_standing = 'good'  # read-only on the form
         self.finance.groups_id += self.env.ref('base.group_partner_manager')
-        self.customer.with_user(self.finance).credit_standing = 'good'
-        self.assertEqual(self.customer.credit_standing, 'good')
+        self.customer.with_user(self.finance).custmgmt_credit_standing = 'good'
+        self.assertEqual(self.customer.custmgmt_credit_standing, 'good')
 
     def test_review_with_empty_payment_terms_keeps_the_current_terms(self):
         self.customer.with_company(self.company).sudo().property_payment_term_id = self.pay_terms_b

@@ -172,9 +172,9 @@ class TestCreditHold(CustmgmtCreditCommon):
         as_finance.write({'licence_valid': True, 'account_activity_verified': True})
         as_finance.action_approve()
         customer = self.customer.with_company(self.company).sudo()
-        self.assertEqual((customer.credit_limit, customer.property_payment_term_id, customer.credit_standing),
+        self.assertEqual((customer.credit_limit, customer.property_payment_term_id, customer.custmgmt_credit_standing),
                          (50000, self.pay_terms_b, 'good'))
-        self.assertEqual(str(customer.last_credit_review_date), '2026-11-24')
+        self.assertEqual(str(customer.custmgmt_last_credit_review_date), '2026-11-24')
         self.assertEqual((review.state, review.decider_id), ('approved', self.finance))
         later = Review.with_user(self.salesman).create({'partner_id': self.customer.id, 'requested_limit': 80000})
         later.with_user(self.finance).write({'reason': 'Late payments this year'})

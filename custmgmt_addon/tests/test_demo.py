@@ -43,7 +43,7 @@ class TestDemoData(TransactionCase):
         salesperson = self.users['salesperson']
         customers = self._as('salesperson', 'res.partner').search([('user_id', '=', salesperson.id)])
         self.assertGreaterEqual(len(customers), 6)
-        self.assertGreaterEqual(len(set(customers.mapped('customer_tier')) - {False}), 2, "customers of several tiers")
+        self.assertGreaterEqual(len(set(customers.mapped('custmgmt_tier')) - {False}), 2, "customers of several tiers")
         visits = self._as('salesperson', 'custmgmt.visit').search([])
         self.assertEqual(visits.partner_id, customers, "every customer of the salesperson has visits, no other")
         done = visits.filtered(lambda visit: visit.state == 'done')

@@ -26,22 +26,22 @@ class TestTakingOverAFile(CustmgmtCommon):
             groups='base.group_user,base.group_partner_manager,sales_team.group_sale_salesman',
             company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
         cls.theirs = cls._customer("Theirs Co", user_id=cls.other.id)
-        cls.split = cls._customer("Split Co", user_id=cls.other.id, archive_user_id=cls.owner.id)
+        cls.split = cls._customer("Split Co", user_id=cls.other.id, custmgmt_archive_user_id=cls.owner.id)
         cls.mine = cls._customer("Mine Co", user_id=cls.salesman.id)
         cls.nobodys = cls._customer("Nobody's Co")
 
     def test_user_cannot_set_themselves_on_another_salespersons_customer(self):
-        self.assertEqual(self.theirs.archive_user_id, self.other)
-        for fname in ('user_id', 'archive_user_id'):
+        self.assertEqual(self.theirs.custmgmt_archive_user_id, self.other)
+        for fname in ('user_id', 'custmgmt_archive_user_id'):
             with self.assertRaises(AccessError, msg=fname):
                 self.theirs.with_user(self.salesman).write({fname: self.salesman.id})
         # the archive owner does not take the salesperson's part either, nor the reverse
         with self.assertRaises(AccessError):
             self.split.with_user(self.owner).write({'user_id': self.owner.id})
         with self.assertRaises(AccessError):
-            self.split.with_user(self.other).write({'archive_user_id': self.other.id})
-        self.assertEqual((self.theirs.user_id, self.theirs.archive_user_id), (self.other, self.other))
-        self.assertEqual((self.split.user_id, self.split.archive_user_id), (self.other, self.owner))
+            self.split.with_user(self.other).write({'custmgmt_archive_user_id': self.other.id})
+        self.assertEqual((self.theirs.user_id, self.theirs.custmgmt_archive_user_id), (self.other, self.other))
+        self.assertEqual((self.split.user_id, self.split.custmgmt_archive_user_id), (self.other, self.owner))
 
     def test_refused_through_form_and_import(self):
         form = Form(self.theirs.with_user(self.salesman))
@@ -56,28 +56,28 @@ class TestTakingOverAFile(CustmgmtCommon):
 
     def test_handover_moves_the_archive_owner_unless_set_on_purpose(self):
         self.mine.with_user(self.salesman).write({'user_id': self.other.id})
-        self.assertEqual((self.mine.user_id, self.mine.archive_user_id), (self.other, self.other))
+        self.assertEqual((self.mine.user_id, self.mine.custmgmt_archive_user_id), (self.other, self.other))
         # in the form as well
         form = Form(self.theirs.with_user(self.other))
         form.user_id = self.salesman
         form.save()
-        self.assertEqual(self.theirs.archive_user_id, self.salesman)
+        self.assertEqual(self.theirs.custmgmt_archive_user_id, self.salesman)
         # an owner set to someone else on purpose stays
         self.split.with_user(self.other).write({'user_id': self.salesman.id})
-        self.assertEqual((self.split.user_id, self.split.archive_user_id), (self.salesman, self.owner))
+        self.assertEqual((self.split.user_id, self.split.custmgmt_archive_user_id), (self.salesman, self.owner))
         # removing the salesperson is no handover: the file keeps its owner
         self.mine.with_user(self.other).write({'user_id': False})
-        self.assertEqual(self.mine.archive_user_id, self.other)
+        self.assertEqual(self.mine.custmgmt_archive_user_id, self.other)
 
     def test_unowned_customer_can_be_claimed_and_managers_reassign(self):
         self.nobodys.with_user(self.salesman).write({'user_id': self.salesman.id})
-        self.assertEqual(self.nobodys.archive_user_id, self.salesman)
-        self.theirs.with_user(self.manager).write({'user_id': self.salesman.id, 'archive_user_id': self.owner.id})
-        self.assertEqual((self.theirs.user_id, self.theirs.archive_user_id), (self.salesman, self.owner))
+        self.assertEqual(self.nobodys.custmgmt_archive_user_id, self.salesman)
+        self.theirs.with_user(self.manager).write({'user_id': self.salesman.id, 'custmgmt_archive_user_id': self.owner.id})
+        self.assertEqual((self.theirs.user_id, self.theirs.custmgmt_archive_user_id), (self.salesman, self.owner))
 
     def test_user_opening_a_new_file_owns_it(self):
         customer = self.env['res.partner'].with_user(self.owner).create({'name': 'New Co', 'is_company': True})
-        self.assertEqual(customer.archive_user_id, self.owner)
+        self.assertEqual(customer.custmgmt_archive_user_id, self.owner)
 
 
 @tagged('post_install', '-at_install')
@@ -86,22 +86,22 @@ class TestTierFieldsOnCreate(CustmgmtCommon):
 
     def test_create_copy_and_import_with_tier_refused(self):
         Partner = self.env['res.partner'].with_user(self.salesman)
-        for vals in ({'customer_tier': 'a'}, {'tier_locked': True, 'tier_lock_reason': 'Friend'},
-                     {'tier_monthly_average': 50000.0}):
+        for vals in ({'custmgmt_tier': 'a'}, {'custmgmt_tier_locked': True, 'custmgmt_tier_lock_reason': 'Friend'},
+                     {'custmgmt_tier_monthly_average': 50000.0}):
             with self.assertRaises(AccessError, msg=vals):
                 Partner.create(dict({'name': 'Sneaky Co', 'is_company': True}, **vals))
         with self.assertRaises(AccessError):
-            Partner.with_context(default_customer_tier='a').create({'name': 'Sneaky Co'})
+            Partner.with_context(default_custmgmt_tier='a').create({'name': 'Sneaky Co'})
         tiered = self._tiered_customer("Tiered Co", 'a', user_id=self.salesman.id)
         with self.assertRaises(AccessError):
-            tiered.with_user(self.salesman).copy({'customer_tier': 'a'})
+            tiered.with_user(self.salesman).copy({'custmgmt_tier': 'a'})
         copy = tiered.with_user(self.salesman).copy()
-        self.assertFalse(copy.with_company(self.company).sudo().customer_tier, "the tier is not copied")
-        result = Partner.load(['name', 'is_company', 'customer_tier'], [['Imported Co', '1', 'a']])
+        self.assertFalse(copy.with_company(self.company).sudo().custmgmt_tier, "the tier is not copied")
+        result = Partner.load(['name', 'is_company', 'custmgmt_tier'], [['Imported Co', '1', 'a']])
         self.assertFalse(result['ids'])
         self.assertFalse(self.env['res.partner'].search([('name', '=', 'Imported Co')]))
         # a Manager may
-        self.env['res.partner'].with_user(self.manager).create({'name': 'Set Co', 'customer_tier': 'b'})
+        self.env['res.partner'].with_user(self.manager).create({'name': 'Set Co', 'custmgmt_tier': 'b'})
 
 
 @tagged('post_install', '-at_install')
@@ -161,8 +161,8 @@ class TestNoFiguresInChatter(CustmgmtCommon):
 
     def test_tier_change_note_has_no_tiers(self):
         customer = self._customer("Noted Co")
-        customer.with_user(self.manager).write({'customer_tier': 'a'})
-        customer.with_user(self.manager).write({'customer_tier': 'c'})
+        customer.with_user(self.manager).write({'custmgmt_tier': 'a'})
+        customer.with_user(self.manager).write({'custmgmt_tier': 'c'})
         note = customer.message_ids[0].body
         self.assertIn("see the tier history", note)
         for label in ("A – Strategic", "C – General", "→"):
@@ -195,7 +195,7 @@ class TestTierPreviewManagersOnly(CustmgmtCommon):
 class TestComplaintHandlerLimits(TestComplaintCommon):
 
     def test_handler_sees_no_tier_and_cannot_move_company(self):
-        self.customer.with_company(self.company).sudo().write({'customer_tier': 'a'})
+        self.customer.with_company(self.company).sudo().write({'custmgmt_tier': 'a'})
         complaint = self._complaint()
         self.assertEqual(complaint.sudo().customer_tier, 'a')
         handler = complaint.with_user(self.prod_worker)
@@ -259,17 +259,18 @@ class TestComplaintGuards(TestComplaintCommon):
 
     def test_mail_from_an_address_shared_by_customers_goes_to_triage(self):
         other = self._customer("Other Buyer Co")
-        for customer in (self.customer, other):
-            self.env['res.partner'].create({'name': 'Buyer', 'parent_id': customer.id,
-                                            'email': 'buyer@shared.example.com'})
+        buyers = self.env['res.partner'].create([
+            {'name': 'Buyer', 'parent_id': customer.id, 'email': 'buyer@shared.example.com'}
+            for customer in (self.customer, other)])
         Complaint = self.env['custmgmt.complaint']
-        complaint = Complaint.message_new({'email_from': 'Buyer <buyer@shared.example.com>',
+        # the gateway resolved the sender to one of the two (message_route sets author_id)
+        complaint = Complaint.message_new({'email_from': 'Buyer <buyer@shared.example.com>', 'author_id': buyers[0].id,
                                            'subject': 'Bent rods', 'body': '<p>Bent</p>'})
         self.assertTrue(complaint.needs_triage)
         self.assertFalse(complaint.partner_id)
         # one customer with the address: its complaint
-        complaint = Complaint.message_new({'email_from': 'li.na@anshan.example.com', 'subject': 'Rust',
-                                           'body': '<p>Rust</p>'})
+        complaint = Complaint.message_new({'email_from': 'li.na@anshan.example.com', 'author_id': self.contact.id,
+                                           'subject': 'Rust', 'body': '<p>Rust</p>'})
         self.assertEqual((complaint.partner_id, complaint.contact_id), (self.customer, self.contact))
 
     def test_over_large_mail_refused_cleanly(self):
@@ -408,7 +409,7 @@ class TestVisitsAndSurveysStayInTheirCompany(ServiceCommon):
             Visit.create({'partner_id': self.shared.id, 'company_id': self.company_2.id, 'date': '2026-11-25',
                           'user_id': self.manager_2.id,
                           'visitor_ids': [Command.set((self.manager_2 | self.salesman).ids)]})
-        self.env['custmgmt.visit']._custmgmt_plan_visits(self.company_2, today=TODAY)
+        self.env['custmgmt.visit.planner']._custmgmt_plan_visits(self.company_2, today=TODAY)
         visits = self.env['custmgmt.visit'].search([('company_id', '=', self.company_2.id)])
         self.assertFalse((visits.user_id | visits.visitor_ids) & self.salesman)
 
@@ -445,8 +446,8 @@ class TestRangeChecks(CustmgmtCommon):
     def test_archive_values_ranges(self):
         customer = self._customer("Ranged Co", user_id=self.salesman.id)
         as_user = customer.with_user(self.salesman)
-        for vals in ({'year_founded': 12345}, {'year_founded': 1200}, {'registered_capital': -1.0},
-                     {'employee_count': -3}, {'warehouse_area': -10.0}):
+        for vals in ({'custmgmt_year_founded': 12345}, {'custmgmt_year_founded': 1200}, {'custmgmt_registered_capital': -1.0},
+                     {'custmgmt_employee_count': -3}, {'custmgmt_warehouse_area': -10.0}):
             with self.assertRaises(ValidationError, msg=vals):
                 as_user.write(vals)
         contact = self.env['res.partner'].create({'name': 'Qian', 'parent_id': customer.id})
@@ -469,14 +470,14 @@ class TestNewUserTrial(CustmgmtCommon):
         form = Form(self.env['res.partner'].with_user(self.salesman))
         form.name = "Fresh Co"
         form.company_type = 'company'
-        with form.decision_member_ids.new() as member:
+        with form.custmgmt_decision_member_ids.new() as member:
             member.name = "Wang Wei"
             member.position = "Purchasing manager"
         customer = form.save()
-        member = customer.decision_member_ids
+        member = customer.custmgmt_decision_member_ids
         self.assertEqual(member.contact_id.name, "Wang Wei")
         self.assertEqual(member.contact_id.parent_id, customer, "the contact is a child of the customer")
-        self.assertEqual(customer.archive_user_id, self.salesman)
+        self.assertEqual(customer.custmgmt_archive_user_id, self.salesman)
 
     def test_decision_maker_form_creates_the_contact_on_save(self):
         customer = self._customer("Saved Co", user_id=self.salesman.id)
@@ -492,8 +493,8 @@ class TestNewUserTrial(CustmgmtCommon):
         form = Form(self.env['res.partner'].with_user(self.salesman))
         form.name = "Refused Co"
         form.company_type = 'company'
-        form.statement_day = 40
-        with form.decision_member_ids.new() as member:
+        form.custmgmt_statement_day = 40
+        with form.custmgmt_decision_member_ids.new() as member:
             member.name = "Zhao Li"
         with self.assertRaises(ValidationError):
             form.save()
@@ -502,7 +503,7 @@ class TestNewUserTrial(CustmgmtCommon):
     def test_no_add_a_line_on_another_salespersons_customer(self):
         theirs = self._customer("Theirs Co", user_id=self.manager.id)
         form = Form(theirs.with_user(self.salesman))
-        for fname in ('decision_member_ids', 'competitor_line_ids'):
+        for fname in ('custmgmt_decision_member_ids', 'custmgmt_competitor_line_ids'):
             with self.assertRaises(AssertionError, msg=fname):
                 getattr(form, fname).new()
         form.comment = "Met at the fair"
@@ -514,10 +515,10 @@ class TestNewUserTrial(CustmgmtCommon):
         # own customer: the lines can be added
         mine = self._customer("Mine Co", user_id=self.salesman.id)
         form = Form(mine.with_user(self.salesman))
-        with form.competitor_line_ids.new() as line:
+        with form.custmgmt_competitor_line_ids.new() as line:
             line.competitor_id = theirs
         form.save()
-        self.assertEqual(mine.competitor_line_ids.competitor_id, theirs)
+        self.assertEqual(mine.custmgmt_competitor_line_ids.competitor_id, theirs)
 
     def test_readable_names_and_labels(self):
         customer = self._customer("Named Co", user_id=self.salesman.id)
@@ -531,7 +532,7 @@ class TestNewUserTrial(CustmgmtCommon):
         self.assertIn("Named Co", exception.display_name)
         # Year Founded is a year: no thousands separator
         arch = self.env['res.partner'].with_user(self.salesman).get_views([(False, 'form')])['views']['form']['arch']
-        node = etree.fromstring(arch).xpath("//field[@name='year_founded']")[0]
+        node = etree.fromstring(arch).xpath("//field[@name='custmgmt_year_founded']")[0]
         self.assertIn("'enable_formatting': false", node.get('options'))
         # "Kind" per model
         strings = {model: self.env[model].fields_get(['kind'])['kind']['string'] for model in (
@@ -592,10 +593,10 @@ COUNT_ADD_LINES = """
     try {
         await until(".o_form_view .o_field_widget[name='name']");
         (await until(".o_notebook .nav-link[name='custmgmt_archive']")).click();
-        await until(".o_field_widget[name='competitor_line_ids']");
+        await until(".o_field_widget[name='custmgmt_competitor_line_ids']");
         const adds = document.querySelectorAll(
-            ".o_field_widget[name='decision_member_ids'] .o_field_x2many_list_row_add, " +
-            ".o_field_widget[name='competitor_line_ids'] .o_field_x2many_list_row_add");
+            ".o_field_widget[name='custmgmt_decision_member_ids'] .o_field_x2many_list_row_add, " +
+            ".o_field_widget[name='custmgmt_competitor_line_ids'] .o_field_x2many_list_row_add");
         if (adds.length !== %(expected)s) {
             throw new Error("expected %(expected)s 'Add a line', found " + adds.length);
         }

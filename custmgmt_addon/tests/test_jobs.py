@@ -58,18 +58,18 @@ class TestServiceJobLocks(JobLockMixin, ServiceCommon):
             with self.assertRaisesRegex(UserError, BUSY):
                 self._settings(self.sysadmin).action_custmgmt_plan_visits()
             with self.assertRaisesRegex(UserError, BUSY):
-                self.env['custmgmt.visit']._custmgmt_plan_visits(self.company, today=TODAY)
+                self.env['custmgmt.visit.planner']._custmgmt_plan_visits(self.company, today=TODAY)
             self.assertEqual(self._visits(), 0)
             # a manual run holds the job: the scheduled run writes nothing and comes back soon
-            self.assertEqual(self.env['custmgmt.visit']._cron_plan_visits(today=TODAY), 0)
+            self.assertEqual(self.env['custmgmt.visit.planner']._cron_plan_visits(today=TODAY), 0)
             self.assertEqual(self._visits(), 0)
             self._assert_retriggered(cron, triggers)
             # the cron worker itself holds the row while it runs the job: its call plans
-            by_worker = self.env['custmgmt.visit'].with_context(cron_id=cron.id)
+            by_worker = self.env['custmgmt.visit.planner'].with_context(cron_id=cron.id)
             self.assertEqual(by_worker._cron_plan_visits(today=TODAY), 5)
         # once the run is over, "Plan Visits Now" plans no duplicate
         self._settings(self.sysadmin).action_custmgmt_plan_visits()
-        self.assertEqual(self.env['custmgmt.visit']._cron_plan_visits(today=TODAY), 0)
+        self.assertEqual(self.env['custmgmt.visit.planner']._cron_plan_visits(today=TODAY), 0)
         self.assertEqual(self._visits(), 5)
 
     def test_plan_surveys_during_a_run(self):
@@ -101,7 +101,7 @@ class TestServiceJobLocks(JobLockMixin, ServiceCommon):
         messages = self.env['mail.message'].sudo().search_count([])
         mails = self.env['mail.mail'].sudo().search_count([])
         notifications = self.env['mail.notification'].sudo().search_count([])
-        self.assertEqual(env['custmgmt.visit']._custmgmt_plan_visits(self.company, today=TODAY), 5)
+        self.assertEqual(env['custmgmt.visit.planner']._custmgmt_plan_visits(self.company, today=TODAY), 5)
         self.assertEqual(env['custmgmt.survey.plan']._custmgmt_plan_surveys(self.company, today=TODAY), 8)
         self.env.flush_all()
         self.assertEqual(self.env['mail.message'].sudo().search_count([]), messages)

@@ -3,11 +3,11 @@ import base64
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import CustmgmtCommon
+from .common import CustmgmtLightCommon
 
 
 @tagged('post_install', '-at_install')
-class TestObjection(CustmgmtCommon):
+class TestObjection(CustmgmtLightCommon):
 
     def test_cause_must_belong_to_its_side(self):
         customer = self._customer("Objecting Co", user_id=self.salesman.id)
@@ -35,7 +35,7 @@ class TestObjection(CustmgmtCommon):
 
 
 @tagged('post_install', '-at_install')
-class TestDispute(CustmgmtCommon):
+class TestDispute(CustmgmtLightCommon):
 
     def test_basis_for_the_four_combinations(self):
         customer = self._customer("Disputing Co", user_id=self.salesman.id)
@@ -67,8 +67,8 @@ class TestDispute(CustmgmtCommon):
         self.assertEqual(dispute.state, 'settled')
         self.assertTrue(dispute.settled_date)
         archive = customer.with_user(self.salesman)
-        self.assertEqual(archive.dispute_ids, dispute)
-        self.assertEqual(archive.dispute_count, 1)
-        self.assertIn('Clause 7', archive.dispute_ids.outcome)
+        self.assertEqual(archive.custmgmt_dispute_ids, dispute)
+        self.assertEqual(archive.custmgmt_dispute_count, 1)
+        self.assertIn('Clause 7', archive.custmgmt_dispute_ids.outcome)
         with self.assertRaisesRegex(UserError, "cancel it instead"):
             dispute.with_user(self.manager).unlink()

@@ -262,7 +262,7 @@ class TestOpinionFormInSurveyUI(HttpCase):
         cls.env['crm.team.member'].create({'crm_team_id': team.id, 'user_id': cls.salesman.id})
         cls.customer = cls.env['res.partner'].create({'name': 'Harbin Wire', 'is_company': True,
                                                       'user_id': cls.salesman.id})
-        cls.customer.sudo().write({'customer_tier': 'a'})
+        cls.customer.sudo().write({'custmgmt_tier': 'a'})
 
     def test_salesperson_fills_in_the_opinion_form(self):
         self.authenticate('cm_http_sales', 'cm_http_sales')

@@ -29,7 +29,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         return self.env['custmgmt.tier.engine']._recompute(companies, today=fields.Date.to_date(TODAY))
 
     def _tier(self, partner, company=None):
-        return partner.with_company(company or self.company).customer_tier
+        return partner.with_company(company or self.company).custmgmt_tier
 
     def _pareto_twenty(self):
         """20 customers: the top 4 make exactly 80 %, the next 6 15 %, the last 10 5 %."""
@@ -54,12 +54,12 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self.assertEqual([self._tier(p) for p in mid], ['b'] * 6)
         self.assertEqual([self._tier(p) for p in low], ['c'] * 10)
         first_mid = mid[0].with_company(self.company)
-        self.assertEqual(first_mid.tier_rank, 5)
-        self.assertAlmostEqual(first_mid.tier_share_before, 80.0, places=2)
-        self.assertAlmostEqual(first_mid.tier_monthly_average, 2500.0, places=2)
-        self.assertEqual(first_mid.tier_computed_on, fields.Date.to_date(TODAY))
+        self.assertEqual(first_mid.custmgmt_tier_rank, 5)
+        self.assertAlmostEqual(first_mid.custmgmt_tier_share_before, 80.0, places=2)
+        self.assertAlmostEqual(first_mid.custmgmt_tier_monthly_average, 2500.0, places=2)
+        self.assertEqual(first_mid.custmgmt_tier_computed_on, fields.Date.to_date(TODAY))
         self.assertEqual(self.company.custmgmt_tier_last_count, 20)
-        explanation = first_mid.with_context(lang='en_US').tier_explanation
+        explanation = first_mid.with_context(lang='en_US').custmgmt_tier_explanation
         self.assertIn("over Aug–Oct 2026", explanation)
         self.assertIn("rank 5 of 20", explanation)
         self.assertIn("80.0 % of sales ranked above", explanation)
@@ -74,10 +74,10 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
             (refund_only, '2026-10-01', 500.0, {'move_type': 'out_refund'}),
         ])
         self._run()
-        self.assertAlmostEqual(netted.with_company(self.company).tier_monthly_average, 666.67, places=2)
+        self.assertAlmostEqual(netted.with_company(self.company).custmgmt_tier_monthly_average, 666.67, places=2)
         self.assertEqual(self._tier(netted), 'a')
         self.assertEqual(self._tier(refund_only), 'c')
-        self.assertAlmostEqual(refund_only.with_company(self.company).tier_monthly_average, -166.67, places=2)
+        self.assertAlmostEqual(refund_only.with_company(self.company).custmgmt_tier_monthly_average, -166.67, places=2)
 
     def test_child_contact_invoice_counts_for_its_company(self):
         parent = self._customer("Parent Co")
@@ -85,7 +85,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         other = self._customer("Other Co")
         self._invoices([(child, '2026-09-15', 9000.0), (other, '2026-09-15', 3000.0)])
         self._run()
-        self.assertAlmostEqual(parent.with_company(self.company).tier_monthly_average, 3000.0)
+        self.assertAlmostEqual(parent.with_company(self.company).custmgmt_tier_monthly_average, 3000.0)
         self.assertEqual(self._tier(parent), 'a')
         self.assertFalse(self._tier(child), "the contact itself is not tiered, its company is")
 
@@ -103,8 +103,8 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         ])
         self._run()
         figures = customer.with_company(self.company)
-        self.assertEqual(figures.tier_monthly_average, 0.0)
-        self.assertEqual(figures.customer_tier, 'c', "invoiced once, nothing in the window: C")
+        self.assertEqual(figures.custmgmt_tier_monthly_average, 0.0)
+        self.assertEqual(figures.custmgmt_tier, 'c', "invoiced once, nothing in the window: C")
         self.assertEqual(self._tier(counted), 'a')
         never = self._customer("Never invoiced")
         self.assertFalse(self._tier(never))
@@ -114,7 +114,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         customer = self._customer("Euro Co")
         self._invoices([(customer, '2026-10-05', 6000.0, {'currency': eur})])
         self._run()
-        self.assertAlmostEqual(customer.with_company(self.company).tier_monthly_average, 1000.0, places=2)
+        self.assertAlmostEqual(customer.with_company(self.company).custmgmt_tier_monthly_average, 1000.0, places=2)
 
     def test_two_companies_different_policies(self):
         company_2 = self.setup_other_company()['company']
@@ -130,7 +130,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self.assertEqual(self._tier(shared), 'c')          # 1 % of company 1's sales
         self.assertEqual(self._tier(shared, company_2), 'b')  # average 10,000 >= 5,000
         self.assertFalse(self._tier(big, company_2))
-        self.assertEqual(shared.with_company(company_2).tier_rank, 1)
+        self.assertEqual(shared.with_company(company_2).custmgmt_tier_rank, 1)
 
     # ------------------------------------------------------------------
     # lock, history, chatter, idempotence
@@ -151,9 +151,9 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         self._invoices([(locked, '2026-10-01', 3000.0)])
         self._run()
         figures = locked.with_company(self.company)
-        self.assertEqual(figures.customer_tier, 'a', "a locked tier survives the recompute")
-        self.assertAlmostEqual(figures.tier_monthly_average, 1500.0, places=2)
-        self.assertIn("locked: Framework contract signed", figures.with_context(lang='en_US').tier_explanation)
+        self.assertEqual(figures.custmgmt_tier, 'a', "a locked tier survives the recompute")
+        self.assertAlmostEqual(figures.custmgmt_tier_monthly_average, 1500.0, places=2)
+        self.assertIn("locked: Framework contract signed", figures.with_context(lang='en_US').custmgmt_tier_explanation)
         locked.with_user(self.manager).action_custmgmt_unlock_tier()
         self._run()
         # unlocked, it takes the tier its figures give: 95,000 of 101,000 ranked above → B
@@ -258,7 +258,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
             self.assertEqual(len(self._triggers(cron) - triggers), 1)
             # "Recompute Now" finishes the whole job in one go
             settings.action_custmgmt_recompute_tiers()
-        self.assertEqual(Partner.search_count([('customer_tier', '!=', False)]), 20)
+        self.assertEqual(Partner.search_count([('custmgmt_tier', '!=', False)]), 20)
         self.assertEqual(self.company.custmgmt_tier_last_count, 20)
 
     def test_failure_inside_a_run_is_reported_as_itself(self):
@@ -281,11 +281,11 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
             # a call with no time left stops after its first batch, as a killed run would
             done, remaining = self.env['custmgmt.tier.engine']._recompute(self.company, today=today, max_seconds=0)
             self.assertEqual((done, remaining), (5, 15))
-            self.assertEqual(Partner.search_count([('customer_tier', '!=', False)]), 5)
+            self.assertEqual(Partner.search_count([('custmgmt_tier', '!=', False)]), 5)
             # the next call continues the same run: the 5 written rows are not written again
             done, remaining = self.env['custmgmt.tier.engine']._recompute(self.company, today=today)
         self.assertEqual((done, remaining), (15, 0))
-        self.assertEqual(Partner.search_count([('customer_tier', '!=', False)]), 20)
+        self.assertEqual(Partner.search_count([('custmgmt_tier', '!=', False)]), 20)
         self.assertEqual(self.env['custmgmt.tier.history'].search_count([('company_id', '=', self.company.id)]), 20)
 
     # ------------------------------------------------------------------
@@ -335,24 +335,24 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         top, _mid, _low = self._pareto_twenty()
         self._run()
         customer = top[0]
-        self.assertEqual(customer.with_user(self.salesman).customer_tier, 'a', "users read tiers")
+        self.assertEqual(customer.with_user(self.salesman).custmgmt_tier, 'a', "users read tiers")
         with self.assertRaises(AccessError):
-            customer.with_user(self.salesman).write({'customer_tier': 'c'})
+            customer.with_user(self.salesman).write({'custmgmt_tier': 'c'})
         with self.assertRaises(AccessError):
-            customer.with_user(self.plain_user).customer_tier
+            customer.with_user(self.plain_user).custmgmt_tier
         with self.assertRaises(AccessError):
             self.env['custmgmt.tier.preview.wizard'].with_user(self.salesman)._custmgmt_recompute_now(self.company)
         with self.assertRaises(AccessError):
             self.env['custmgmt.tier.set.wizard'].with_user(self.salesman).create(
                 {'partner_id': customer.id, 'tier': 'c', 'reason': 'x'})
         # a Manager runs it now, for the whole job
-        customer.with_company(self.company).sudo().write({'customer_tier': 'c'})
+        customer.with_company(self.company).sudo().write({'custmgmt_tier': 'c'})
         self.env['custmgmt.tier.preview.wizard'].with_user(self.manager)._custmgmt_recompute_now(self.company)
         self.assertEqual(self._tier(customer), 'a')
         # another company's tiers and history are out of reach
         company_2 = self.setup_other_company()['company']
         with self.assertRaises(AccessError):
-            customer.with_user(self.salesman).with_company(company_2).customer_tier
+            customer.with_user(self.salesman).with_company(company_2).custmgmt_tier
         self.env['custmgmt.tier.history'].sudo().create({
             'partner_id': customer.id, 'company_id': company_2.id, 'new_tier': 'b', 'reason': 'manual'})
         visible = self.env['custmgmt.tier.history'].with_user(self.manager).search([('partner_id', '=', customer.id)])

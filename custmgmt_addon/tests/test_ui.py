@@ -20,11 +20,11 @@ CHECK_FORM = """
         if (%(expect_archive)s) {
             if (!tab) { throw new Error("the Customer Archive tab is missing"); }
             tab.click();
-            const chain = await until(".o_field_widget[name='decision_member_ids'] .o_data_row");
+            const chain = await until(".o_field_widget[name='custmgmt_decision_member_ids'] .o_data_row");
             if (!chain.textContent.includes("Li Na")) { throw new Error("decision chain not shown"); }
-            const rival = await until(".o_field_widget[name='competitor_line_ids'] .o_data_row");
+            const rival = await until(".o_field_widget[name='custmgmt_competitor_line_ids'] .o_data_row");
             if (!rival.textContent.includes("Rival Metals")) { throw new Error("competitor not shown"); }
-            const standing = await until(".o_field_widget[name='credit_standing']");
+            const standing = await until(".o_field_widget[name='custmgmt_credit_standing']");
             if (!standing.textContent.includes("Watch")) { throw new Error("credit standing not shown"); }
         } else if (tab) {
             throw new Error("the Customer Archive tab is shown to a user outside the groups");
@@ -55,7 +55,7 @@ class TestArchiveUi(HttpCase):
         cls.plain = new_test_user(cls.env, login='ui_plain', groups='base.group_user,base.group_partner_manager', **common)
         cls.customer = cls.env['res.partner'].create({
             'name': 'Anshan Iron Casting', 'is_company': True, 'user_id': cls.salesman.id,
-            'credit_standing': 'watch', 'relationship_stage': 'trust',
+            'custmgmt_credit_standing': 'watch', 'custmgmt_relationship_stage': 'trust',
         })
         contact = cls.env['res.partner'].create({'name': 'Li Na', 'parent_id': cls.customer.id})
         cls.env['custmgmt.decision.member'].create({

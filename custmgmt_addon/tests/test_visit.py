@@ -49,7 +49,7 @@ class ServiceCommon(CustmgmtCommon):
         return visit
 
     def _plan(self, day=TODAY):
-        return self.env['custmgmt.visit']._custmgmt_plan_visits(self.company, today=day)
+        return self.env['custmgmt.visit.planner']._custmgmt_plan_visits(self.company, today=day)
 
     def _planned(self, customer, kind='routine'):
         return self.env['custmgmt.visit'].search([
@@ -313,8 +313,8 @@ class TestVisitSchedule(ServiceCommon):
     def test_scheduled_action(self):
         cron = self.env.ref('custmgmt_addon.ir_cron_plan_visits')
         self.assertEqual((cron.interval_number, cron.interval_type), (1, 'days'))
-        self.assertEqual(self.env['custmgmt.visit']._cron_plan_visits(), 5)  # A, B, C, other's C, A's top-management
-        self.assertEqual(self.env['custmgmt.visit']._cron_plan_visits(), 0)
+        self.assertEqual(self.env['custmgmt.visit.planner']._cron_plan_visits(), 5)  # A, B, C, other's C, A's top-management
+        self.assertEqual(self.env['custmgmt.visit.planner']._cron_plan_visits(), 0)
 
     def test_report_done_versus_due(self):
         self._visit(self.cust_a, '2026-11-02')
@@ -340,7 +340,7 @@ class TestVisitAccess(ServiceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env['custmgmt.visit']._custmgmt_plan_visits(cls.company, today=TODAY)
+        cls.env['custmgmt.visit.planner']._custmgmt_plan_visits(cls.company, today=TODAY)
         cls.company_2 = cls.setup_other_company()['company']
         # visits of company 2 go to users of company 2
         cls.salesman_2 = new_test_user(
@@ -348,7 +348,7 @@ class TestVisitAccess(ServiceCommon):
             company_id=cls.company_2.id, company_ids=[Command.set(cls.company_2.ids)])
         cls.foreign = cls._tiered_customer("Foreign Co", 'c', company=cls.company_2, company_id=cls.company_2.id,
                                            user_id=cls.salesman_2.id)
-        cls.env['custmgmt.visit']._custmgmt_plan_visits(cls.company_2, today=TODAY)
+        cls.env['custmgmt.visit.planner']._custmgmt_plan_visits(cls.company_2, today=TODAY)
         cls.foreign_visit = cls.env['custmgmt.visit'].search([('partner_id', '=', cls.foreign.id)])
 
     def _visible(self, user):
@@ -415,12 +415,16 @@ class TestVisitScheduleQueries(ServiceCommon):
         self.assertLess(many_queries, 40, "grouped reads and batched creates, not a query per customer")
 
     def test_survey_planning_does_not_query_per_customer(self):
-        for index in range(40):
-            self._tiered_customer(f"Bulk {index}", 'a', user_id=self.salesman.id)
         Plan = self.env['custmgmt.survey.plan']
-        planned, queries = self._count(lambda: Plan._custmgmt_plan_surveys(self.company, today=date(2026, 10, 1)))
-        self.assertEqual(planned, 45 + 43)  # monthly: 45 customers; quarterly: the 43 A and B
-        self.assertLess(queries, 45, "grouped reads and batched creates, not a query per customer")
+        counts = []
+        for day, bulk in ((date(2026, 10, 1), 40), (date(2027, 1, 1), 80)):
+            for index in range(bulk - len(counts) * 40):
+                self._tiered_customer(f"Bulk {day} {index}", 'a', user_id=self.salesman.id)
+            planned, queries = self._count(lambda day=day: Plan._custmgmt_plan_surveys(self.company, today=day))
+            counts.append((planned, queries))
+        # monthly: every customer; quarterly: the A and B customers (3 of the setup's 5, and the bulk)
+        self.assertEqual([planned for planned, _queries in counts], [45 + 43, 85 + 83])
+        self.assertLessEqual(counts[1][1], counts[0][1], "grouped reads and batched creates, not a query per customer")
 
 
 @tagged('post_install', '-at_install')

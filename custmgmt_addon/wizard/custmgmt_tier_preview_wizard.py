@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..models.res_company import TIER_POLICY_FIELDS
+from ..models.res_company_tier import TIER_POLICY_FIELDS
 
 
 class CustmgmtTierPreviewWizard(models.TransientModel):

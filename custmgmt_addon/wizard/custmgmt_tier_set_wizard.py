@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.res_partner import TIER_SELECTION
+from ..rules.tiers import TIER_SELECTION
 
 
 class CustmgmtTierSetWizard(models.TransientModel):
@@ -22,9 +22,9 @@ class CustmgmtTierSetWizard(models.TransientModel):
         if partner:
             partner = partner.with_company(company)
             if 'tier' in fields_list and not values.get('tier'):
-                values['tier'] = partner.customer_tier or False
+                values['tier'] = partner.custmgmt_tier or False
             if 'reason' in fields_list and not values.get('reason'):
-                values['reason'] = partner.tier_lock_reason or False
+                values['reason'] = partner.custmgmt_tier_lock_reason or False
         return values
 
     def action_confirm(self):
@@ -34,8 +34,8 @@ class CustmgmtTierSetWizard(models.TransientModel):
         if not self.reason.strip():
             raise UserError(_("Give a reason to lock the tier."))
         self.partner_id.with_company(self.company_id).write({
-            'customer_tier': self.tier,
-            'tier_locked': True,
-            'tier_lock_reason': self.reason.strip(),
+            'custmgmt_tier': self.tier,
+            'custmgmt_tier_locked': True,
+            'custmgmt_tier_lock_reason': self.reason.strip(),
         })
         return {'type': 'ir.actions.act_window_close'}
