@@ -199,7 +199,7 @@ upgrade_check() {
     echo "Upgrading $udb to the working tree (-u custmgmt_addon)"
     run_odoo "$work_dir/upgrade_new.log" "$ODOO" -d "$udb" --addons-path="$addons_path" --data-dir="$data_dir" \
         -u custmgmt_addon --stop-after-init --no-http --log-level=info \
-        || { grep -E "ERROR|CRITICAL" -A5 "$work_dir/upgrade_new.log" | tail -n 30; return 1; }
+        || { grep -E "ERROR|CRITICAL" "$work_dir/upgrade_new.log" | head -n 5; tail -n 25 "$work_dir/upgrade_new.log"; return 1; }
     grep -E "ERROR|CRITICAL" "$work_dir/upgrade_new.log" | head -n 20
     ODOO_STDIN=scripts/upgrade_snapshot.py CUSTMGMT_SNAPSHOT="$work_dir/after.json" run_odoo "$work_dir/upgrade_snap2.log" \
         "$ODOO" shell -d "$udb" --addons-path="$addons_path" --data-dir="$data_dir" --no-http --log-level=warn \

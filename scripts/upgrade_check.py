@@ -9,15 +9,46 @@ openupgradelib); values that an upgrade changes on purpose are listed in CHANGED
 Prints one line per difference (at most 20 per kind) and a closing
 "upgrade: N passed, N failed" line; exits 1 on any difference.
 """
+import ast
 import json
+import os
 import sys
 
+
+def _migration_constant(version, name):
+    """A literal of a pre-migration script: one definition for the migration and this check."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "custmgmt_addon", "migrations", version,
+                        "pre-migration.py")
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    return next(ast.literal_eval(node.value) for node in tree.body
+                if isinstance(node, ast.Assign) and node.targets[0].id == name)
+
+
+# res.partner fields renamed by 18.0.2.0.0 (prefix custmgmt_)
+PARTNER_FIELD_RENAMES = _migration_constant("18.0.2.0.0", "PARTNER_FIELD_RENAMES")
 # old table -> new table
 RENAMED_TABLES = {}
 # (table, old column) -> new column
-RENAMED_COLUMNS = {}
-# old xml id (without module) -> new xml id
+RENAMED_COLUMNS = {("res_partner", old): new for old, new in PARTNER_FIELD_RENAMES.items()}
+# old xml id (without module) -> new xml id, besides those of the renamed partner fields
 RENAMED_XMLIDS = {}
+
+
+def renamed_xmlid(name):
+    """The xml id after the upgrade of ``name``: field rows and selection values of the renamed
+    partner fields (on res.partner and on res.users, which shows them) follow the field."""
+    if name in RENAMED_XMLIDS:
+        return RENAMED_XMLIDS[name]
+    for prefix in ("field_res_partner__", "field_res_users__", "selection__res_partner__", "selection__res_users__"):
+        if name.startswith(prefix):
+            rest = name[len(prefix):]
+            for old, new in PARTNER_FIELD_RENAMES.items():
+                if rest == old or (prefix.startswith("selection") and rest.startswith(old + "__")):
+                    return prefix + new + rest[len(old):]
+    return name
+
+
 # (table, column): why the upgrade may change it
 CHANGED = {
     # bookkeeping columns that every update rewrites
@@ -89,7 +120,7 @@ def main(before_path, after_path):
 
     for name, (model, res_id) in before["xmlids"].items():
         checked += 1
-        new = after["xmlids"].get(RENAMED_XMLIDS.get(name, name))
+        new = after["xmlids"].get(renamed_xmlid(name))
         if new is None:
             problem("xmlid", f"xml id {name} ({model}) is gone")
         elif new[1] != res_id:

@@ -1,5 +1,5 @@
 """18.0.2.0.0: the tier engine and the collection matrix moved off res.company to their
-service models.
+service models, the visit schedule off custmgmt.visit to its planner.
 
 Their scheduled actions are ``noupdate`` data, so the upgrade does not rewrite them from
 data/*.xml: point each (same xml id, same schedule) at the new model here.
@@ -10,6 +10,7 @@ from openupgradelib import openupgrade
 MOVED_CRONS = {
     'ir_cron_recompute_tiers': ('custmgmt.tier.engine', 'model._cron_recompute()'),
     'ir_cron_collection': ('custmgmt.collection', 'model._cron_run()'),
+    'ir_cron_plan_visits': ('custmgmt.visit.planner', 'model._cron_plan_visits()'),
 }
 
 
