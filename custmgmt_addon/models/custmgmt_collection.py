@@ -2,7 +2,7 @@ import time
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import credit as credit_rules
@@ -167,37 +167,31 @@ class CustmgmtCollection(models.AbstractModel):
     @api.model
     def _send_dunning_letters(self, company, level, partner_ids, today):
         """Raise these customers to dunning ``level`` and send each the letter
-        of that level (its mail template) at its invoicing contact, logged in
-        its chatter: the template is rendered for the whole batch and the
-        mails, with their chatter messages, are created at once and left to
-        the mail queue."""
+        of that level: its mail template in mass mode through the mail composer
+        (``mail.compose.message``), which renders the batch, sends it to the
+        template's recipients (the invoicing contact) in the customer's
+        language, queues the mails and logs each in the customer's chatter.
+        What the template cannot fetch cheaply per letter, this company's
+        overdue items, signature and the invoicing contacts, is read for the
+        whole batch here and handed to it in the rendering context."""
         customers = self.env['res.partner'].sudo().with_company(company).browse(partner_ids)
         customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
-        # rendered as this company (its name, address and e-mail), about its own items only; the
-        # body stays a template of plain field placeholders (mail renders those without compiling
-        # QWeb for every letter), this company's items and signature are added to it
-        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo().with_company(company)
-        rendered = template._generate_template(partner_ids, ('subject', 'body_html', 'email_from', 'reply_to'))
         items = self._dunning_items(company, partner_ids, today)
-        signature = self._dunning_signature(company)
-        for partner_id in partner_ids:
-            rendered[partner_id]['body_html'] = Markup(rendered[partner_id].get('body_html') or '') \
-                + self._dunning_items_html(items.get(partner_id, [])) + signature
-        contacts = self._invoice_contacts(partner_ids)
-        default_from = company.email_formatted or self.env.user.email_formatted
-        author_id = self.env.user.partner_id.id
-        subtype_id = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
-        self.env['mail.mail'].sudo().create([{
-            'model': 'res.partner', 'res_id': partner_id, 'record_name': customer.display_name,
-            'message_type': 'comment', 'subtype_id': subtype_id, 'author_id': author_id,
-            'subject': rendered[partner_id].get('subject'),
-            'body': rendered[partner_id].get('body_html'), 'body_html': rendered[partner_id].get('body_html'),
-            'email_from': rendered[partner_id].get('email_from') or default_from,
-            'reply_to': rendered[partner_id].get('reply_to') or False,
-            'partner_ids': [Command.link(contacts[partner_id])],
-            'recipient_ids': [Command.link(contacts[partner_id])],
-            'auto_delete': template.auto_delete, 'is_notification': True,
-        } for partner_id, customer in zip(partner_ids, customers)])
+        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}')
+        composer = self.env['mail.compose.message'].sudo().with_company(company).with_context(
+            custmgmt_dunning_items={pid: self._dunning_items_html(items.get(pid, [])) for pid in partner_ids},
+            custmgmt_dunning_signature=self._dunning_signature(company),
+            custmgmt_dunning_contacts=self._invoice_contacts(partner_ids),
+        ).create({
+            'composition_mode': 'mass_mail', 'model': 'res.partner', 'res_ids': str(list(partner_ids)),
+            'template_id': template.id, 'force_send': False,
+        })
+        mails = composer._action_send_mail()[0]
+        # the letter as PDF, rendered when the mail queue sends it (see mail.mail)
+        report = self.env.ref('custmgmt_addon.action_report_dunning_letter', raise_if_not_found=False)
+        if report:
+            mails.write({'custmgmt_letter_report_id': report.id})
+        return mails
 
     @api.model
     def _close_paid(self, company, today, overdue, open_rows, auto_commit=False):

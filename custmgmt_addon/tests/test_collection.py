@@ -57,7 +57,7 @@ class TestCollectionMatrix(CustmgmtCreditCommon):
         self.assertEqual(dunned.custmgmt_dunning_level, 1)
         letter = dunned.message_ids.filtered(lambda m: 'overdue invoices' in (m.subject or ''))
         self.assertEqual(len(letter), 1)
-        self.assertIn('ap.long_small@example.com', letter.partner_ids.mapped('email'))
+        self.assertIn('ap.long_small@example.com', self._letters(dunned).recipient_ids.mapped('email'))
         self.assertEqual(self.customers['short_small'].with_company(self.company).sudo().custmgmt_dunning_level, 0)
 
         count = self.env['mail.activity'].sudo().search_count([('res_model', '=', 'res.partner')])
