@@ -27,3 +27,8 @@ from . import custmgmt_survey_plan
 from . import survey_survey
 from . import survey_user_input
 from . import ir_attachment
+from . import res_company_lifecycle
+from . import res_partner_lifecycle
+from . import res_config_settings_lifecycle
+from . import custmgmt_lifecycle_history
+from . import custmgmt_lifecycle_engine
