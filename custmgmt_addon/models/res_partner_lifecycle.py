@@ -28,6 +28,7 @@ class ResPartner(models.Model):
 
     custmgmt_lifecycle_stage = fields.Selection(
         LIFECYCLE_SELECTION, string="Lifecycle Stage", company_dependent=True, copy=False, groups=ARCHIVE_GROUP,
+        group_expand=True,  # grouped in the order of a customer's life, every stage shown
         help="Where the customer is in its life with the current company, recomputed each day from its posted "
              "invoices and its sale orders: prospect (quotations, never invoiced), new, regular, dormant or "
              "lost (or marked lost by a Manager).")

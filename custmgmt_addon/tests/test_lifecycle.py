@@ -288,8 +288,10 @@ class TestLifecycle(JobLockMixin, CustmgmtCommon):
                          self.company)
 
     def test_win_back_list_is_dormant_a_and_b_customers(self):
-        was_a, was_c, active_a = (self._customer(name) for name in ("Was A", "Was C", "Active A"))
-        self._invoices([(was_a, '2026-04-01', 100.0), (was_c, '2026-04-01', 100.0), (active_a, '2026-11-01', 100.0)])
+        was_a, was_c, active_a, ordering = (self._customer(name) for name in ("Was A", "Was C", "Active A", "Ordering"))
+        self._invoices([(was_a, '2026-04-01', 100.0), (was_c, '2026-04-01', 100.0), (active_a, '2026-11-01', 100.0),
+                        (ordering, '2026-04-01', 100.0)])
+        self._order(ordering, confirm=True)  # dormant by its invoices, but trading now: nothing to win back
         # what the monthly tier recompute recorded: A until it stopped buying, then C
         self.env['custmgmt.tier.history'].sudo().create([
             {'partner_id': was_a.id, 'company_id': self.company.id, 'old_tier': 'a', 'new_tier': 'c',
@@ -297,10 +299,11 @@ class TestLifecycle(JobLockMixin, CustmgmtCommon):
             {'partner_id': was_c.id, 'company_id': self.company.id, 'old_tier': False, 'new_tier': 'c',
              'date': '2026-03-01', 'reason': 'recompute'},
         ])
-        for partner, tier in ((was_a, 'c'), (was_c, 'c'), (active_a, 'a')):
+        for partner, tier in ((was_a, 'c'), (was_c, 'c'), (active_a, 'a'), (ordering, 'a')):
             partner.with_company(self.company).sudo().write({'customer_tier': tier})
         self._run()
         self.assertEqual(was_a.with_company(self.company).custmgmt_peak_tier, 'a')
+        self.assertEqual(self._stage(ordering), 'dormant')
         win_back = self.env.ref('custmgmt_addon.res_partner_filter_dormant_a_b')
         self.assertEqual(win_back.action_id.id, self.env.ref('custmgmt_addon.custmgmt_customer_action').id)
         found = self.env['res.partner'].with_user(self.manager).with_company(self.company).search(
