@@ -1,10 +1,11 @@
+from unittest import SkipTest
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import CustmgmtCommon
@@ -320,3 +321,40 @@ class TestLifecycle(JobLockMixin, CustmgmtCommon):
             trading = self.env['res.partner'].with_context(lang=lang)._fields['custmgmt_trading_now']
             self.assertEqual(trading._description_string(self.env(context={'lang': lang})),
                              {'zh_CN': '正在交易', 'zh_TW': '正在交易'}[lang])
+
+
+
+@tagged('post_install', '-at_install')
+class TestLifecycleDemo(TransactionCase):
+    """The demo customers have stages at install (the job runs there as the
+    daily action would). Runs on a database installed with the demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env.ref('custmgmt_addon.demo_lifecycle_customer_dormant', raise_if_not_found=False):
+            raise SkipTest("the database has no demo data")
+        cls.company = cls.env.ref('base.main_company')
+
+    def _partner(self, xmlid, login='cm_manager'):
+        user = self.env['res.users'].search([('login', '=', login)])
+        return self.env.ref(f'custmgmt_addon.{xmlid}').with_user(user).with_company(self.company)
+
+    def test_demo_customers_have_their_stages(self):
+        expected = {
+            'demo_customer_01': ('regular', False), 'demo_customer_03': ('regular', True),
+            'demo_customer_10': ('new', False), 'demo_lifecycle_customer_dormant': ('dormant', False),
+            'demo_lifecycle_customer_lost': ('lost', False), 'demo_lifecycle_customer_prospect': ('prospect', False),
+            'demo_customer_20': ('lost', False),
+        }
+        for xmlid, (stage, trading) in expected.items():
+            partner = self._partner(xmlid, login='salesperson')
+            self.assertEqual((partner.custmgmt_lifecycle_stage, partner.custmgmt_trading_now), (stage, trading), xmlid)
+        self.assertTrue(self._partner('demo_customer_20').custmgmt_lifecycle_locked)
+        win_back = self.env.ref('custmgmt_addon.res_partner_filter_dormant_a_b')
+        found = self._partner('demo_customer_01').search(safe_eval(win_back.domain))
+        self.assertEqual(found, self._partner('demo_lifecycle_customer_dormant'))
+        # the demo data is what a run on the install day gives: a run today writes nothing new
+        # (unless the install was on another day)
+        self.assertEqual(self.env['custmgmt.lifecycle.engine']._run(self.company, today=self.company.sudo()
+                                                                     .custmgmt_lifecycle_last_run_date), (0, 0))
