@@ -35,3 +35,8 @@ from . import survey_survey
 from . import survey_user_input
 from . import ir_attachment
 from . import mail_mail
+from . import res_company_lifecycle
+from . import res_partner_lifecycle
+from . import res_config_settings_lifecycle
+from . import custmgmt_lifecycle_history
+from . import custmgmt_lifecycle_engine

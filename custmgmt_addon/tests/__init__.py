@@ -16,3 +16,4 @@ from . import test_credit_flows
 from . import test_credit_hardening
 from . import test_credit_portal
 from . import test_query_counts
+from . import test_lifecycle
