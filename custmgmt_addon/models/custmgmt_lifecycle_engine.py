@@ -10,7 +10,7 @@ from .custmgmt_job_runner import JOB_CALL_SECONDS
 CRON_LIFECYCLE = 'custmgmt_addon.ir_cron_lifecycle'
 LIFECYCLE_WRITE_BATCH = 5000
 # the partner's tier column (company-dependent JSONB), read once per company for the best recent tier
-TIER_COLUMN = 'customer_tier'
+TIER_COLUMN = 'custmgmt_tier'
 
 
 class CustmgmtLifecycleEngine(models.AbstractModel):

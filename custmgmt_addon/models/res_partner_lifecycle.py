@@ -2,7 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..rules import lifecycle as lifecycle_rules
-from .res_partner import ARCHIVE_GROUP, TIER_SELECTION
+from ..rules.tiers import TIER_SELECTION
+from .res_partner import ARCHIVE_GROUP
 
 LIFECYCLE_SELECTION = [
     ('prospect', 'Prospect'),

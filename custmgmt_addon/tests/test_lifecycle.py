@@ -301,7 +301,7 @@ class TestLifecycle(JobLockMixin, CustmgmtCommon):
              'date': '2026-03-01', 'reason': 'recompute'},
         ])
         for partner, tier in ((was_a, 'c'), (was_c, 'c'), (active_a, 'a'), (ordering, 'a')):
-            partner.with_company(self.company).sudo().write({'customer_tier': tier})
+            partner.with_company(self.company).sudo().write({'custmgmt_tier': tier})
         self._run()
         self.assertEqual(was_a.with_company(self.company).custmgmt_peak_tier, 'a')
         self.assertEqual(self._stage(ordering), 'dormant')
