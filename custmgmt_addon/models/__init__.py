@@ -27,3 +27,9 @@ from . import custmgmt_survey_plan
 from . import survey_survey
 from . import survey_user_input
 from . import ir_attachment
+from . import res_company_evaluation
+from . import res_config_settings_evaluation
+from . import account_move_evaluation
+from . import custmgmt_evaluation
+from . import custmgmt_evaluation_engine
+from . import res_partner_evaluation
