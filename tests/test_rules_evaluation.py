@@ -149,3 +149,22 @@ def test_weights_total_and_grade():
     assert ev.grade_fell('fair', 'good')
     assert not ev.grade_fell('good', 'fair')
     assert not ev.grade_fell('good', None)
+
+
+def test_scores_and_summary():
+    scores = ev.scores(75.0, None, 90.0, 80.0, 77.5)
+    assert scores == {'sales': 75.0, 'profit': None, 'capability': None, 'cooperation': 80.0,
+                      'adaptability': None, 'growth': 90.0, 'satisfaction': 77.5}
+    judged = ev.scores(75.0, 28.6, 90.0, 80.0, 77.5, capability=75.0, cooperation_judged=75.0, adaptability=75.0,
+                       adjustment=10)
+    assert (judged['cooperation'], judged['satisfaction']) == (77.5, 87.5)
+    weights = ev.default_weights()
+    total, grade, change, fell = ev.summary(judged, weights, (85, 70, 50), previous_total=80.0, previous_grade='good')
+    assert total == pytest.approx((75 + 28.6 + 75 + 77.5 + 75 + 90 + 87.5) / 7)
+    assert (grade, fell) == ('good', False)
+    assert change == pytest.approx(total - 80.0)
+    total, grade, change, fell = ev.summary(scores, weights, (85, 70, 50), previous_total=90.0,
+                                            previous_grade='excellent')
+    assert (round(total, 3), grade, fell) == (80.625, 'good', True)
+    # no previous evaluation: no change, no fall
+    assert ev.summary(scores, weights, (85, 70, 50))[2:] == (0.0, False)

@@ -168,11 +168,12 @@ class CustmgmtEvaluation(models.Model):
     def _compute_judged_scores(self):
         for evaluation in self:
             judged = evaluation._judged()
+            scores = evaluation._scores()
             evaluation.capability_score = judged['capability'] or 0.0
             evaluation.adaptability_score = judged['adaptability'] or 0.0
             evaluation.cooperation_judged_score = judged['cooperation_judged'] or 0.0
-            evaluation.cooperation_score = judged['cooperation']
-            evaluation.satisfaction_score = judged['satisfaction']
+            evaluation.cooperation_score = scores['cooperation']
+            evaluation.satisfaction_score = scores['satisfaction']
             evaluation.judged_complete = all(evaluation[fname] for fname in CRITERIA_FIELDS)
 
     @api.depends('sales_score', 'profit_score', 'profit_scored', 'growth_score', 'growth_scored',
@@ -181,12 +182,14 @@ class CustmgmtEvaluation(models.Model):
     def _compute_total(self):
         for evaluation in self:
             policy = evaluation.company_id.sudo()._custmgmt_eval_policy()
-            total = eval_rules.weighted_total(evaluation._scores(), policy['weights'])
-            evaluation.total = total or 0.0
-            evaluation.grade = eval_rules.grade(total, *policy['thresholds'])
             has_previous = bool(evaluation.previous_evaluation_id)
-            evaluation.total_change = (evaluation.total - evaluation.previous_total) if has_previous else 0.0
-            evaluation.grade_fell = eval_rules.grade_fell(evaluation.grade, evaluation.previous_grade)
+            total, grade, change, fell = eval_rules.summary(
+                evaluation._scores(), policy['weights'], policy['thresholds'],
+                evaluation.previous_total if has_previous else None, evaluation.previous_grade)
+            evaluation.total = total or 0.0
+            evaluation.grade = grade
+            evaluation.total_change = change
+            evaluation.grade_fell = fell
 
     @api.depends_context('lang')
     @api.depends(*MEASURED_FIELDS)
@@ -350,31 +353,22 @@ class CustmgmtEvaluation(models.Model):
 
     def _judged(self):
         self.ensure_one()
-        capability = eval_rules.likert_score(self[f] for f in CAPABILITY_FIELDS)
-        adaptability = eval_rules.likert_score(self[f] for f in ADAPTABILITY_FIELDS)
-        cooperation_judged = eval_rules.likert_score(self[f] for f in COOPERATION_FIELDS)
         return {
-            'capability': capability,
-            'adaptability': adaptability,
-            'cooperation_judged': cooperation_judged,
-            'cooperation': eval_rules.cooperation_score(self.cooperation_measured_score, cooperation_judged),
-            'satisfaction': eval_rules.satisfaction_score(self.satisfaction_measured_score,
-                                                          self.satisfaction_adjustment),
+            'capability': eval_rules.likert_score(self[f] for f in CAPABILITY_FIELDS),
+            'adaptability': eval_rules.likert_score(self[f] for f in ADAPTABILITY_FIELDS),
+            'cooperation_judged': eval_rules.likert_score(self[f] for f in COOPERATION_FIELDS),
         }
 
     def _scores(self):
         """``{dimension: score or None}`` of this evaluation."""
         self.ensure_one()
         judged = self._judged()
-        return {
-            'sales': self.sales_score,
-            'profit': self.profit_score if self.profit_scored else None,
-            'capability': judged['capability'],
-            'cooperation': judged['cooperation'],
-            'adaptability': judged['adaptability'],
-            'growth': self.growth_score if self.growth_scored else None,
-            'satisfaction': judged['satisfaction'],
-        }
+        return eval_rules.scores(
+            self.sales_score, self.profit_score if self.profit_scored else None,
+            self.growth_score if self.growth_scored else None, self.cooperation_measured_score,
+            self.satisfaction_measured_score, capability=judged['capability'],
+            cooperation_judged=judged['cooperation_judged'], adaptability=judged['adaptability'],
+            adjustment=self.satisfaction_adjustment)
 
     def _format_money(self, amount):
         return format_amount(self.env, amount, self.currency_id or self.env.company.currency_id)

@@ -1,3 +1,4 @@
+import json
 import time
 from datetime import timedelta
 
@@ -185,26 +186,32 @@ class CustmgmtEvaluationEngine(models.AbstractModel):
 
     @api.model
     def _previous(self, company, start, partner_ids):
-        """``{partner_id: evaluation_id}``: the latest evaluation of each customer before ``start``."""
-        return dict(self.env.execute_query(SQL(
+        """``{partner_id: (evaluation_id, total, grade)}``: the latest evaluation
+        of each customer before ``start``."""
+        rows = self.env.execute_query(SQL(
             """
-            SELECT DISTINCT ON (partner_id) partner_id, id FROM custmgmt_evaluation
+            SELECT DISTINCT ON (partner_id) partner_id, id, total, grade FROM custmgmt_evaluation
              WHERE company_id = %s AND date_to < %s AND partner_id = ANY(%s)
           ORDER BY partner_id, date_to DESC, id DESC
-            """, company.id, start, list(partner_ids))))
+            """, company.id, start, list(partner_ids)))
+        return {pid: (eid, float(total or 0.0), grade) for pid, eid, total, grade in rows}
 
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
 
     @api.model
-    def _measure(self, company, policy, start, end, partner_tiers):
+    def _measure(self, company, policy, start, end, partner_tiers, population=None):
         """``{partner_id: {measured field: value}}`` of the customers of
         ``partner_tiers`` (``{partner_id: tier}``), against the averages of
-        their tiers (every customer of the tier in the company counts)."""
+        their tiers (every customer of the tier in the company counts;
+        ``population``, ``{partner_id: (tier, salesperson_id)}``, when the
+        caller has them already)."""
         prev_start = eval_rules.previous_period(start, policy['period'])[0]
         figures, company_sales, company_prev = self._figures(company, start, end, prev_start)
-        population = self._tiered(company, set(partner_tiers.values()) - {None, False})
+        tiers = set(partner_tiers.values()) - {None, False}
+        if population is None or not tiers <= {tier for tier, _user in population.values()}:
+            population = self._tiered(company, tiers)
         empty = eval_rules.Figures()
         visit_cost, complaint_cost = policy['visit_cost'], policy['complaint_cost']
         averages = eval_rules.tier_averages(
@@ -240,30 +247,41 @@ class CustmgmtEvaluationEngine(models.AbstractModel):
 
     @api.model
     def _create_batch(self, company, policy, period, rows, today):
-        """Insert one batch of draft evaluations (one INSERT, a second run
-        inserts nothing: the key is unique), let the ORM compute their
-        totals, and give each salesperson an activity (one INSERT)."""
+        """Insert one batch of draft evaluations with their scores, total and
+        grade (one INSERT; a second run inserts nothing: the key is unique),
+        and give each salesperson an activity (one INSERT)."""
         start, end, key = period
-        uid = self.env.uid
-        columns = ['partner_id', 'commercial_partner_id', 'salesperson_id', 'customer_tier', 'company_id',
-                   'period', 'period_kind', 'date_from', 'date_to', 'state', 'satisfaction_adjustment',
-                   'create_uid', 'write_uid', 'create_date', 'write_date', *MEASURED]
         now = fields.Datetime.now()
-        values = [
-            [pid, pid, user_id, tier, company.id, key, policy['period'], start, end - timedelta(days=1), 'draft', 0,
-             uid, uid, now, now, *(measured[fname] or None if fname == 'previous_evaluation_id' else measured[fname]
-                                   for fname in MEASURED)]
-            for pid, tier, user_id, measured in rows
-        ]
+        records = []
+        for pid, tier, user_id, measured, previous in rows:
+            scores = eval_rules.scores(
+                measured['sales_score'], measured['profit_score'] if measured['profit_scored'] else None,
+                measured['growth_score'] if measured['growth_scored'] else None,
+                measured['cooperation_measured_score'], measured['satisfaction_measured_score'])
+            _prev_id, prev_total, prev_grade = previous or (None, None, None)
+            total, grade, change, fell = eval_rules.summary(scores, policy['weights'], policy['thresholds'],
+                                                            prev_total, prev_grade)
+            records.append(dict(
+                measured, partner_id=pid, commercial_partner_id=pid, salesperson_id=user_id, customer_tier=tier,
+                company_id=company.id, period=key, period_kind=policy['period'], date_from=str(start),
+                date_to=str(end - timedelta(days=1)), state='draft', satisfaction_adjustment=0,
+                capability_score=0.0, adaptability_score=0.0, cooperation_judged_score=0.0,
+                cooperation_score=round(scores['cooperation'], 1),
+                satisfaction_score=round(scores['satisfaction'], 1),
+                judged_complete=False, total=round(total or 0.0, 1), grade=grade, total_change=round(change, 1),
+                grade_fell=fell, previous_evaluation_id=previous and previous[0] or None,
+                previous_total=prev_total, previous_grade=prev_grade,
+                create_uid=self.env.uid, write_uid=self.env.uid, create_date=str(now), write_date=str(now)))
+        columns = SQL(', ').join(SQL.identifier(column) for column in records[0])
         inserted = self.env.execute_query(SQL(
-            "INSERT INTO custmgmt_evaluation (%s) VALUES %s "
-            "ON CONFLICT (partner_id, company_id, period) DO NOTHING RETURNING id, salesperson_id",
-            SQL(', ').join(SQL.identifier(c) for c in columns),
-            SQL(', ').join(SQL('(%s)', SQL(', ').join(SQL('%s', v) for v in row)) for row in values)))
-        Evaluation = self.env['custmgmt.evaluation']
-        evaluations = Evaluation.browse([row[0] for row in inserted])
-        self._recompute_derived(evaluations)
-        self._schedule_activities(company, [(eid, user_id) for eid, user_id in inserted if user_id], today,
+            """
+            INSERT INTO custmgmt_evaluation (%(columns)s)
+            SELECT %(columns)s FROM jsonb_populate_recordset(NULL::custmgmt_evaluation, %(rows)s::jsonb)
+                ON CONFLICT (partner_id, company_id, period) DO NOTHING
+         RETURNING id, salesperson_id
+            """, columns=columns, rows=json.dumps(records)))
+        self.env['custmgmt.evaluation'].invalidate_model()
+        self._schedule_activities([(eid, user_id) for eid, user_id in inserted if user_id], today,
                                   policy['activity_days'])
         return len(inserted)
 
@@ -276,32 +294,31 @@ class CustmgmtEvaluationEngine(models.AbstractModel):
         Evaluation.flush_model()
 
     @api.model
-    def _schedule_activities(self, company, rows, today, days):
+    def _schedule_activities(self, rows, today, days):
         """One activity "fill in the evaluation" per new evaluation for the
         customer's salesperson, inserted at once (the users' activity
         counters are told once per user)."""
         if not rows:
             return
         activity_type = self.env.ref('custmgmt_addon.mail_activity_type_evaluation')
-        Evaluation = self.env['custmgmt.evaluation']
-        names = {e.id: e.display_name for e in Evaluation.browse([eid for eid, _user in rows])}
-        now = fields.Datetime.now()
         self.env['mail.activity'].flush_model()
         self.env.execute_query(SQL(
             """
             INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
                                        summary, date_deadline, automated, active,
                                        create_uid, write_uid, create_date, write_date)
-            SELECT %(model_id)s, 'custmgmt.evaluation', v.res_id, v.name, %(type)s, v.user_id,
-                   %(summary)s, %(deadline)s, TRUE, TRUE, %(uid)s, %(uid)s, %(now)s, %(now)s
-              FROM unnest(%(ids)s::int[], %(users)s::int[], %(names)s::varchar[]) AS v(res_id, user_id, name)
+            SELECT %(model_id)s, 'custmgmt.evaluation', evaluation.id,
+                   COALESCE(partner.complete_name, partner.name) || ' – ' || evaluation.period, %(type)s,
+                   v.user_id, %(summary)s, %(deadline)s, TRUE, TRUE, %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM unnest(%(ids)s::int[], %(users)s::int[]) AS v(res_id, user_id)
+              JOIN custmgmt_evaluation evaluation ON evaluation.id = v.res_id
+              JOIN res_partner partner ON partner.id = evaluation.partner_id
             """,
             model_id=self.env['ir.model']._get_id('custmgmt.evaluation'), type=activity_type.id,
             summary=_("Fill in the customer evaluation"), deadline=today + timedelta(days=days),
-            uid=self.env.uid, now=now, ids=[eid for eid, _u in rows], users=[u for _e, u in rows],
-            names=[names[eid] for eid, _u in rows]))
+            uid=self.env.uid, now=fields.Datetime.now(), ids=[eid for eid, _u in rows], users=[u for _e, u in rows]))
         self.env['mail.activity'].invalidate_model()
-        Evaluation.invalidate_model(['activity_ids'])
+        self.env['custmgmt.evaluation'].invalidate_model(['activity_ids'])
         for user in self.env['res.users'].browse({u for _e, u in rows}):
             user._bus_send('mail.activity/updated', {'activity_created': True})
 
@@ -352,16 +369,17 @@ class CustmgmtEvaluationEngine(models.AbstractModel):
         new = {pid: scope[pid] for pid in sorted(scope) if pid not in existing}
         partner_tiers = {pid: tier for pid, (tier, _user) in new.items()}
         partner_tiers.update({pid: tier for pid, (_eid, tier, _vals) in open_rows.items()})
-        measured = engine._measure(company, policy, start, end, partner_tiers)
+        measured = engine._measure(company, policy, start, end, partner_tiers, population=scope)
         previous = engine._previous(company, start, partner_tiers)
         for pid, vals in measured.items():
-            vals['previous_evaluation_id'] = previous.get(pid) or False
+            vals['previous_evaluation_id'] = previous[pid][0] if pid in previous else False
         updates = []
         for pid, (eid, _tier, stored) in open_rows.items():
             changed = {f: v for f, v in measured[pid].items() if not _same(stored[f], v)}
             if changed:
                 updates.append((eid, changed))
-        creations = [(pid, tier, user_id, measured[pid]) for pid, (tier, user_id) in new.items()]
+        creations = [(pid, tier, user_id, measured[pid], previous.get(pid))
+                     for pid, (tier, user_id) in new.items()]
         del measured, open_rows
         batches = [('create', chunk) for chunk in split_every(EVALUATION_BATCH, creations, list)]
         batches += [('update', chunk) for chunk in split_every(EVALUATION_BATCH, updates, list)]
@@ -398,7 +416,7 @@ class CustmgmtEvaluationEngine(models.AbstractModel):
             rows = []
             for evaluation in group:
                 vals = measured[evaluation.partner_id.id]
-                vals['previous_evaluation_id'] = previous.get(evaluation.partner_id.id) or False
+                vals['previous_evaluation_id'] = previous.get(evaluation.partner_id.id, (False,))[0]
                 changed = {f: v for f, v in vals.items() if not _same(evaluation[f], v)}
                 if changed:
                     rows.append((evaluation.id, changed))

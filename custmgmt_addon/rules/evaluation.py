@@ -262,6 +262,30 @@ def weighted_total(scores, weights):
     return sum(score * weight for score, weight in pairs) / weight_sum
 
 
+def scores(sales, profit, growth, cooperation_measured, satisfaction_base, capability=None,
+           cooperation_judged=None, adaptability=None, adjustment=0):
+    """``{dimension: score or None}`` from the measured scores and the judged
+    ones (None until filled in)."""
+    return {
+        'sales': sales,
+        'profit': profit,
+        'capability': capability,
+        'cooperation': cooperation_score(cooperation_measured, cooperation_judged),
+        'adaptability': adaptability,
+        'growth': growth,
+        'satisfaction': satisfaction_score(satisfaction_base, adjustment),
+    }
+
+
+def summary(dimension_scores, weights, thresholds, previous_total=None, previous_grade=None):
+    """``(total, grade, change, grade_fell)`` of an evaluation; the change
+    and the fall against the previous evaluation (0 and False without one)."""
+    total = weighted_total(dimension_scores, weights)
+    new_grade = grade(total, *thresholds)
+    change = (total or 0.0) - previous_total if previous_total is not None else 0.0
+    return total, new_grade, change, grade_fell(new_grade, previous_grade)
+
+
 def thresholds_valid(excellent, good, fair):
     return 100.0 >= excellent > good > fair >= 0.0
 
