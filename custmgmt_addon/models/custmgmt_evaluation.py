@@ -78,7 +78,8 @@ class CustmgmtEvaluation(models.Model):
     tier_profit_rate = fields.Float(string="Tier Net Profit Rate (%)", digits=(16, 1), readonly=True)
     growth_rate = fields.Float(string="Growth (%)", digits=(16, 1), readonly=True)
     company_sales = fields.Monetary(currency_field='currency_id', readonly=True)
-    company_prev_sales = fields.Monetary(currency_field='currency_id', readonly=True)
+    company_prev_sales = fields.Monetary(string="Company Sales, Previous Period", currency_field='currency_id',
+                                         readonly=True)
     company_growth_rate = fields.Float(string="Company Growth (%)", digits=(16, 1), readonly=True)
     payment_delay = fields.Float(string="Average Payment Delay (days)", digits=(16, 1), readonly=True)
     overdue_amount = fields.Monetary(string="Overdue at Period End", currency_field='currency_id', readonly=True)
