@@ -238,8 +238,9 @@ class TestEvaluation(CustmgmtCreditCommon):
         a2 = self._of(self.a2)
         with self.assertRaises(AccessError):
             a2.with_user(self.owner).write({'sales_score': 100.0})
-        with self.assertRaises(AccessError):
-            a2.with_user(self.manager).write({'state': 'approved'})
+        for context in ({}, {'custmgmt_evaluation_flow': True}):
+            with self.assertRaises(AccessError):
+                a2.with_user(self.manager).with_context(**context).write({'state': 'approved'})
         with self.assertRaises(AccessError):
             self.Evaluation.with_user(self.manager).create({
                 'partner_id': self.c.id, 'period': 'x', 'period_kind': 'quarter', 'date_from': '2026-07-01',
