@@ -13,6 +13,9 @@ EVALUATION_POLICY_FIELDS = (
     'custmgmt_eval_visit_cost', 'custmgmt_eval_complaint_cost', 'custmgmt_eval_activity_days',
 )
 DEFAULT_WEIGHT = 100.0 / len(eval_rules.DIMENSIONS)
+# a change of these recomputes the totals and grades of the evaluations not approved yet
+TOTAL_POLICY_FIELDS = frozenset((*EVALUATION_WEIGHT_FIELDS.values(), 'custmgmt_eval_excellent_min',
+                                 'custmgmt_eval_good_min', 'custmgmt_eval_fair_min'))
 
 
 class ResCompany(models.Model):
@@ -75,8 +78,28 @@ class ResCompany(models.Model):
             raise ValidationError(_("The days to fill in an evaluation are from 0 to 365."))
 
     # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        res = super().write(vals)
+        if TOTAL_POLICY_FIELDS & set(vals):
+            self._custmgmt_eval_recompute_open()
+        return res
+
+    # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _custmgmt_eval_recompute_open(self):
+        """New weights or thresholds apply to the evaluations not approved yet
+        (approved ones keep the total and grade they were approved with)."""
+        evaluations = self.env['custmgmt.evaluation'].sudo().search(
+            [('company_id', 'in', self.ids), ('state', '!=', 'approved')])
+        if evaluations:
+            Evaluation = self.env['custmgmt.evaluation']
+            for fname in ('total', 'grade', 'total_change', 'grade_fell'):
+                self.env.add_to_compute(Evaluation._fields[fname], evaluations)
 
     def _custmgmt_eval_policy(self):
         """This company's evaluation policy, as the engine and the rules take it."""

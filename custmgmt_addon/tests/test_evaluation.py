@@ -348,6 +348,16 @@ class TestEvaluation(CustmgmtCreditCommon):
         a1 = self._of(self.a1)
         # growth scored, judged empty: (40×75 + 20×28.6 + 10×80 + 10×90) / 80
         self.assertAlmostEqual(a1.total, (40 * 75 + 20 * 28.6 + 10 * 80 + 10 * 90) / 80, places=1)
+        # new weights apply to the evaluations not approved yet, not to approved ones
+        b = self._of(self.b)
+        self._fill_and_submit(b)
+        b.with_user(self.manager).action_approve()
+        b_total = b.total
+        self.company.write(dict(weights, custmgmt_eval_weight_sales=10.0, custmgmt_eval_weight_profit=50.0))
+        self.assertAlmostEqual(a1.total, (10 * 75 + 50 * 28.6 + 10 * 80 + 10 * 90) / 80, places=1)
+        self.assertEqual(b.total, b_total)
+        self.company.write({'custmgmt_eval_good_min': 75.0, 'custmgmt_eval_fair_min': 30.0})
+        self.assertEqual(a1.grade, 'fair')
         with self.assertRaises(ValidationError):
             self.env['res.config.settings'].with_user(self.sysadmin).create(
                 dict(weights, custmgmt_eval_weight_sales=50.0)).execute()
