@@ -40,3 +40,9 @@ from . import res_partner_lifecycle
 from . import res_config_settings_lifecycle
 from . import custmgmt_lifecycle_history
 from . import custmgmt_lifecycle_engine
+from . import res_company_evaluation
+from . import res_config_settings_evaluation
+from . import account_move_evaluation
+from . import custmgmt_evaluation
+from . import custmgmt_evaluation_engine
+from . import res_partner_evaluation

@@ -17,3 +17,4 @@ from . import test_credit_hardening
 from . import test_credit_portal
 from . import test_query_counts
 from . import test_lifecycle
+from . import test_evaluation
