@@ -22,13 +22,20 @@ class ResPartner(models.Model):
     custmgmt_eval_count = fields.Integer(
         string="Evaluations", compute='_compute_custmgmt_evaluation', groups='custmgmt_addon.group_custmgmt_user')
 
-    @api.depends_context('company')
+    @api.depends_context('company', 'uid')
     def _compute_custmgmt_evaluation(self):
         """One query for the whole recordset: the latest approved evaluation
-        and the number of evaluations of each customer in the current company."""
+        and the number of evaluations of each customer in the current company,
+        for the customers whose evaluations the user may read (Managers all,
+        Users their own customers, as the evaluations' record rules)."""
         self.env['custmgmt.evaluation'].flush_model(['partner_id', 'company_id', 'state', 'date_from', 'total',
                                                      'grade', 'period'])
-        ids = [pid for pid in self.commercial_partner_id.ids if pid]
+        commercials = self.commercial_partner_id.filtered('id')
+        if not self._custmgmt_is_manager():
+            uid = self.env.uid
+            commercials = commercials.sudo().filtered(
+                lambda partner: uid in (partner.user_id.id, partner.custmgmt_archive_user_id.id))
+        ids = commercials.ids
         rows = self.env.execute_query(SQL(
             """
             SELECT partner_id, COUNT(*),
@@ -48,11 +55,8 @@ class ResPartner(models.Model):
             partner.custmgmt_eval_period = period
 
     def action_custmgmt_open_evaluations(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('custmgmt_addon.custmgmt_evaluation_action')
-        action.update({
-            'name': _("Evaluations of %(customer)s", customer=self.commercial_partner_id.display_name),
-            'domain': [('partner_id', '=', self.commercial_partner_id.id)],
-            'context': {'default_partner_id': self.commercial_partner_id.id},
-        })
+        customer = self.commercial_partner_id
+        action = self._custmgmt_open_related('custmgmt_addon.custmgmt_evaluation_action',
+                                             [('partner_id', '=', customer.id)], default_partner=customer)
+        action['name'] = _("Evaluations of %(customer)s", customer=customer.display_name)
         return action
