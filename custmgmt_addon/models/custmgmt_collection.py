@@ -1,12 +1,15 @@
+import logging
 import time
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, _, api, fields, models, tools
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import credit as credit_rules
 from .custmgmt_job_runner import CRON_COLLECTION, JOB_CALL_SECONDS
+
+_logger = logging.getLogger(__name__)
 
 COLLECTION_BATCH = 1000
 
@@ -177,7 +180,11 @@ class CustmgmtCollection(models.AbstractModel):
         # body stays a template of plain field placeholders (mail renders those without compiling
         # QWeb for every letter), this company's items and signature are added to it
         template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo().with_company(company)
-        rendered = template._generate_template(partner_ids, ('subject', 'body_html', 'email_from', 'reply_to'))
+        render_fields = ['subject', 'body_html', 'email_from', 'reply_to']
+        if template.report_template_ids and self._dunning_pdf_possible():
+            render_fields.append('report_template_ids')  # the letter as PDF, in the customer's language
+        rendered = template._generate_template(partner_ids, render_fields)
+        attachments = self._dunning_attachments(rendered)
         items = self._dunning_items(company, partner_ids, today)
         signature = self._dunning_signature(company)
         for partner_id in partner_ids:
@@ -197,7 +204,32 @@ class CustmgmtCollection(models.AbstractModel):
             'partner_ids': [Command.link(contacts[partner_id])],
             'recipient_ids': [Command.link(contacts[partner_id])],
             'auto_delete': template.auto_delete, 'is_notification': True,
+            'attachment_ids': [Command.set(attachments.get(partner_id, []))],
         } for partner_id, customer in zip(partner_ids, customers)])
+
+    @api.model
+    def _dunning_pdf_possible(self):
+        """Whether the letters can carry their PDF: wkhtmltopdf is installed
+        (tests render the HTML instead). Without it the letters go without
+        their PDF rather than not at all."""
+        if tools.config['test_enable'] or self.env['ir.actions.report'].get_wkhtmltopdf_state() != 'install':
+            return True
+        _logger.warning("wkhtmltopdf is not installed: the dunning letters are sent without their PDF.")
+        return False
+
+    @api.model
+    def _dunning_attachments(self, rendered):
+        """``{partner_id: [attachment_id]}``: the rendered letters' PDFs stored
+        as attachments of their customers (one create for the batch)."""
+        values, owners = [], []
+        for partner_id, result in rendered.items():
+            for name, content in result.get('attachments') or ():
+                values.append({'name': name, 'datas': content, 'res_model': 'res.partner', 'res_id': partner_id})
+                owners.append(partner_id)
+        attachments = {}
+        for partner_id, attachment in zip(owners, self.env['ir.attachment'].sudo().create(values)):
+            attachments.setdefault(partner_id, []).append(attachment.id)
+        return attachments
 
     @api.model
     def _close_paid(self, company, today, overdue, open_rows, auto_commit=False):
