@@ -60,5 +60,13 @@
         'demo/custmgmt_service_demo.xml',
         'demo/custmgmt_credit_demo.xml',
     ],
+    'assets': {
+        'web.assets_backend': [
+            'custmgmt_addon/static/src/**/*',
+        ],
+        'web.assets_tests': [
+            'custmgmt_addon/static/tests/tours/**/*',
+        ],
+    },
     'application': True,
 }

@@ -31,11 +31,11 @@ class CustmgmtServiceReport(models.Model):
     user_id = fields.Many2one('res.users', string="Salesperson", readonly=True)
     team_id = fields.Many2one('crm.team', string="Sales Team", readonly=True)
     customer_tier = fields.Selection(TIER_SELECTION, string="Tier", readonly=True)
-    visits_due = fields.Float(readonly=True, digits=(16, 2),
+    visits_due = fields.Float(readonly=True, digits=(16, 0),
                               help="Routine visits the tier's interval calls for in the month.")
     visits_done = fields.Integer(readonly=True)
     visits_planned = fields.Integer(readonly=True)
-    top_visits_due = fields.Float(string="Top-Management Visits Due", readonly=True, digits=(16, 2))
+    top_visits_due = fields.Float(string="Top-Management Visits Due", readonly=True, digits=(16, 0))
     top_visits_done = fields.Integer(string="Top-Management Visits Done", readonly=True)
     survey_count = fields.Integer(string="Surveys", readonly=True)
     satisfaction = fields.Float(readonly=True, aggregator='avg', digits=(16, 2),
