@@ -214,10 +214,10 @@ class TestDocumentsUi(HttpCase):
             cls.env, login='ui_doc_seller', name='Sally Sales', tz='UTC',
             groups='base.group_user,base.group_partner_manager,sales_team.group_sale_salesman', **common)
         partner = cls.env['res.partner']
-        cls.customer = partner.create({'name': 'Anshan Iron Casting', 'is_company': True,
+        cls.customer = partner.create({'name': 'Anshan Iron Casting', 'is_company': True, 'customer_rank': 1,
                                        'user_id': cls.seller.id, 'custmgmt_route_sequence': 1})
         partner.create({'name': 'Baotou Rare Metals', 'is_company': True, 'user_id': cls.seller.id,
-                        'custmgmt_route_sequence': 2})
+                        'customer_rank': 1, 'custmgmt_route_sequence': 2})
         contact = partner.create({'name': 'Li Na', 'parent_id': cls.customer.id})
         cls.env['custmgmt.decision.member'].create({'partner_id': cls.customer.id, 'contact_id': contact.id})
         cls.env['custmgmt.competitor.line'].create({
