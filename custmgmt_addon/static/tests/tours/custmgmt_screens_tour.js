@@ -4,14 +4,14 @@ import { registry } from "@web/core/registry";
 
 const SCREENS = [
     ["custmgmt_addon.custmgmt_customer_action", {}, ".o_kanban_view"],
-    ["custmgmt_addon.custmgmt_customer_tier_action", {}, ".o_kanban_view .o_kanban_group"],
+    ["custmgmt_addon.custmgmt_customer_tier_action", {}, ".o_kanban_view"],
     ["custmgmt_addon.custmgmt_decision_member_action", {}, ".o_list_view"],
     ["custmgmt_addon.custmgmt_competitor_line_action", {}, ".o_list_view"],
     ["custmgmt_addon.custmgmt_tier_register_action", {}, ".o_list_view"],
     ["custmgmt_addon.custmgmt_tier_history_action", {}, ".o_list_view"],
     ["custmgmt_addon.custmgmt_partner_sales_month_action", {}, ".o_graph_view"],
     ["custmgmt_addon.custmgmt_tier_preview_wizard_action", {}, ".modal .o_field_widget[name='months']"],
-    ["custmgmt_addon.custmgmt_complaint_action", {}, ".o_kanban_view .o_kanban_group"],
+    ["custmgmt_addon.custmgmt_complaint_action", {}, ".o_kanban_view"],
     ["custmgmt_addon.custmgmt_complaint_action", { viewType: "list" }, ".o_list_view"],
     ["custmgmt_addon.custmgmt_complaint_action", { viewType: "activity" }, ".o_activity_view"],
     ["custmgmt_addon.custmgmt_complaint_action", { viewType: "form" }, ".o_form_view .o_field_widget[name='category_id']"],
@@ -38,9 +38,10 @@ const SCREENS = [
     ["custmgmt_addon.custmgmt_survey_answer_action", {}, ".o_list_view"],
     ["custmgmt_addon.custmgmt_visit_analysis_action", {}, ".o_pivot_view"],
     ["custmgmt_addon.custmgmt_satisfaction_analysis_action", {}, ".o_graph_view"],
-    ["sale.action_quotations_with_onboarding", { viewType: "form" }, ".o_form_view .o_field_widget[name='partner_id']"],
     ["base_setup.action_general_configuration", {}, "[name='custmgmt_tier_method']"],
     ["base_setup.action_general_configuration", {}, "[name='custmgmt_visit_days_a']"],
+    // last: leaving a new quotation would try to save it
+    ["sale.action_quotations_with_onboarding", { viewType: "form" }, ".o_form_view .o_field_widget[name='partner_id']"],
 ];
 
 registry.category("web_tour.tours").add("custmgmt_screens_tour", {
