@@ -17,6 +17,7 @@
         'security/custmgmt_complaint_rules.xml',
         'security/custmgmt_credit_rules.xml',
         'security/custmgmt_visit_rules.xml',
+        'security/custmgmt_documents_rules.xml',
         'data/ir_cron_data.xml',
         'data/custmgmt_complaint_data.xml',
         'data/custmgmt_credit_data.xml',

@@ -3,3 +3,4 @@ from . import custmgmt_tier_register
 from . import custmgmt_receivable_aging
 from . import custmgmt_service_report
 from . import custmgmt_documents
+from . import custmgmt_service_series

@@ -192,6 +192,27 @@ class TestViewsAndFigures(CustmgmtCreditCommon):
         self.assertEqual([group['bucket'] for group in groups], ['not_due', '1_30', '31_60', '61_90', 'over_90'])
 
     @freeze_time('2026-11-24')
+    def test_visits_done_vs_due_as_two_series(self):
+        customer = self._tiered_customer("Series Co", 'a', user_id=self.salesman.id)
+        visit = self.env['custmgmt.visit'].create({'partner_id': customer.id, 'date': '2026-11-10',
+                                                   'user_id': self.salesman.id, 'info_funds': "Paid on time"})
+        visit.action_done()
+        domain = [('partner_id', '=', customer.id), ('month', '=', '2026-11-01')]
+        [(due, done)] = self.env['custmgmt.service.report'].with_user(self.manager)._read_group(
+            domain, [], ['visits_due:sum', 'visits_done:sum'])
+        series = dict(self.env['custmgmt.service.series'].with_user(self.manager)._read_group(
+            domain, ['series'], ['visits:sum']))
+        self.assertEqual(series, {'due': due, 'done': done})
+        self.assertEqual(done, 1)
+        self.assertGreater(due, 0)
+        # a salesperson sees the series of their own customers only
+        self.assertFalse(self.env['custmgmt.service.series'].with_user(self.other_seller()).search_count(domain))
+
+    def other_seller(self):
+        return new_test_user(self.env, login='cm_series_other', groups='base.group_user,sales_team.group_sale_salesman',
+                             company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+
+    @freeze_time('2026-11-24')
     def test_stage_guard_speaks_the_user_language(self):
         self._load_chinese()
         complaint = self.env['custmgmt.complaint'].with_user(self.salesman).create({
