@@ -39,15 +39,15 @@ const SCREENS = [
     ["custmgmt_addon.custmgmt_visit_analysis_action", {}, ".o_graph_view"],
     ["custmgmt_addon.custmgmt_visit_analysis_action", { viewType: "pivot" }, ".o_pivot_view"],
     ["custmgmt_addon.custmgmt_satisfaction_analysis_action", {}, ".o_graph_view"],
-    ["base_setup.action_general_configuration", {}, "[name='custmgmt_tier_method']"],
-    ["base_setup.action_general_configuration", {}, "[name='custmgmt_visit_days_a']"],
+    ["base_setup.action_general_configuration", {}, "[name='custmgmt_tier_method']", ".settings_tab .tab[data-key='custmgmt_addon']"],
+    ["base_setup.action_general_configuration", {}, "[name='custmgmt_visit_days_a']", ".settings_tab .tab[data-key='custmgmt_addon']"],
     // last: leaving a new quotation would try to save it
     ["sale.action_quotations_with_onboarding", { viewType: "form" }, ".o_form_view .o_field_widget[name='partner_id']"],
 ];
 
 registry.category("web_tour.tours").add("custmgmt_screens_tour", {
     steps: () =>
-        SCREENS.flatMap(([action, options, selector], index) => [
+        SCREENS.flatMap(([action, options, selector, tab], index) => [
             {
                 content: `open ${action} ${options.viewType || ""}`,
                 trigger: index ? "body" : ".o_action_manager",
@@ -56,6 +56,7 @@ registry.category("web_tour.tours").add("custmgmt_screens_tour", {
                     await odoo.__WOWL_DEBUG__.root.env.services.action.doAction(action, options);
                 },
             },
+            ...(tab ? [{ content: `open the ${tab} tab`, trigger: tab, run: "click" }] : []),
             { content: `${action} shows ${selector}`, trigger: selector },
         ]),
 });
