@@ -41,7 +41,7 @@ class CustmgmtVisit(models.Model):
     learnt (seed 000 §五.3–4), what was collected and what comes next."""
     _name = 'custmgmt.visit'
     _description = "Customer Visit"
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['mail.thread', 'mail.activity.mixin', 'custmgmt.month.label.mixin']
     _order = 'date desc, route_sequence, visit_time, id'
     _check_company_auto = True
     _rec_names_search = ['partner_id']

@@ -2,25 +2,17 @@
 template needs, fetched for all the printed records at once."""
 from datetime import date
 
-from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, babel_locale_parse
+from odoo.tools import SQL
 
 from ..models.custmgmt_collection import overdue_item
+from ..models.custmgmt_month_label_mixin import month_label
 
 OPEN_COMPLAINT_STATES = ('new', 'in_progress')
 HISTORY_LINES = 8
-
-
-def month_label(env, month):
-    """A month as users write it: "Nov 2026" in English, "2026年11月" in Chinese."""
-    if not month:
-        return ''
-    locale = babel_locale_parse(env.lang or 'en_US')
-    return format_skeleton('yMMM', month, locale=locale)
 
 
 def last_months(today, count=12):

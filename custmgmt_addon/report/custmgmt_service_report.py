@@ -11,6 +11,7 @@ class CustmgmtServiceReport(models.Model):
     year: the visits its tier's cadence calls for against those done, and the
     satisfaction of its opinion surveys. Pivot by tier, salesperson, month."""
     _name = 'custmgmt.service.report'
+    _inherit = ['custmgmt.month.label.mixin']
     _description = "Customer Service Analysis"
     _auto = False
     _order = 'month desc, company_id, partner_id'

@@ -10,6 +10,7 @@ class CustmgmtServiceSeries(models.Model):
     per customer, company, month and series, so that one graph shows both
     (a graph has one measure; the series is its second grouping)."""
     _name = 'custmgmt.service.series'
+    _inherit = ['custmgmt.month.label.mixin']
     _description = "Visits Done vs Due (series)"
     _auto = False
     _order = 'month, series, partner_id'

@@ -192,6 +192,16 @@ class TestViewsAndFigures(CustmgmtCreditCommon):
         self.assertEqual([group['bucket'] for group in groups], ['not_due', '1_30', '31_60', '61_90', 'over_90'])
 
     @freeze_time('2026-11-24')
+    def test_months_read_as_months(self):
+        self._load_chinese()
+        self._invoices([(self.customer, '2026-11-05', 3000)])
+        Months = self.env['custmgmt.partner.sales.month']
+        domain = [('partner_id', '=', self.customer.id)]
+        for lang, label in (('en_US', "Nov 2026"), ('zh_CN', "2026年11月")):
+            groups = Months.with_context(lang=lang).read_group(domain, ['amount:sum'], ['month:month'])
+            self.assertEqual([group['month:month'] for group in groups], [label])
+
+    @freeze_time('2026-11-24')
     def test_visits_done_vs_due_as_two_series(self):
         customer = self._tiered_customer("Series Co", 'a', user_id=self.salesman.id)
         visit = self.env['custmgmt.visit'].create({'partner_id': customer.id, 'date': '2026-11-10',
