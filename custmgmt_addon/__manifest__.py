@@ -19,6 +19,7 @@
         'security/custmgmt_visit_rules.xml',
         'security/custmgmt_lifecycle_rules.xml',
         'security/custmgmt_evaluation_rules.xml',
+        'security/custmgmt_documents_rules.xml',
         'data/ir_cron_data.xml',
         'data/custmgmt_complaint_data.xml',
         'data/custmgmt_credit_data.xml',
@@ -40,6 +41,11 @@
         'report/custmgmt_tier_register_views.xml',
         'report/custmgmt_receivable_aging_views.xml',
         'report/custmgmt_service_report_views.xml',
+        'report/custmgmt_customer_card_report.xml',
+        'report/custmgmt_customer_register_report.xml',
+        'report/custmgmt_visit_report.xml',
+        'report/custmgmt_complaint_report.xml',
+        'report/custmgmt_dunning_letter_report.xml',
         'wizard/custmgmt_tier_set_wizard_views.xml',
         'wizard/custmgmt_tier_preview_wizard_views.xml',
         'wizard/custmgmt_credit_policy_wizard_views.xml',
@@ -66,5 +72,13 @@
         'demo/custmgmt_credit_demo.xml',
         'demo/custmgmt_lifecycle_demo.xml',
     ],
+    'assets': {
+        'web.assets_backend': [
+            'custmgmt_addon/static/src/**/*',
+        ],
+        'web.assets_tests': [
+            'custmgmt_addon/static/tests/tours/**/*',
+        ],
+    },
     'application': True,
 }

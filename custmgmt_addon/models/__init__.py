@@ -1,3 +1,4 @@
+from . import custmgmt_month_label_mixin
 from . import custmgmt_job_runner
 from . import res_company
 from . import res_company_tier

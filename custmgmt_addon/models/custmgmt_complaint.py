@@ -60,7 +60,8 @@ class CustmgmtComplaint(models.Model):
     state = fields.Selection(
         [('new', 'New'), ('in_progress', 'In Progress'), ('resolved', 'Resolved'),
          ('closed', 'Closed'), ('cancelled', 'Cancelled')],
-        default='new', required=True, tracking=True, copy=False)
+        default='new', required=True, tracking=True, copy=False,
+        group_expand=True)  # the kanban shows every stage, empty ones too
     root_cause = fields.Text()
     corrective_action = fields.Text(
         help="What changes in our procedures so that it does not happen again.")

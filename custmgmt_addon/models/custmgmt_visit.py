@@ -24,7 +24,7 @@ class CustmgmtVisit(models.Model):
     learnt (seed 000 §五.3–4), what was collected and what comes next."""
     _name = 'custmgmt.visit'
     _description = "Customer Visit"
-    _inherit = ['mail.thread', 'mail.activity.mixin', 'custmgmt.customer.mixin']
+    _inherit = ['mail.thread', 'mail.activity.mixin', 'custmgmt.customer.mixin', 'custmgmt.month.label.mixin']
     _order = 'date desc, route_sequence, visit_time, id'
     _check_company_auto = True
     _rec_names_search = ['partner_id']
@@ -38,6 +38,12 @@ class CustmgmtVisit(models.Model):
         domain=[('parent_id', '=', False)])
     date = fields.Date(required=True, index=True, tracking=True, default=fields.Date.context_today)
     visit_time = fields.Float(string="Time", help="Time of the visit, in hours (the customer's preferred time when planned).")
+    # the visit's date at its time in the responsible's timezone, for the calendar (moving it there
+    # moves the date and the time)
+    date_start = fields.Datetime(
+        string="Start", compute='_compute_date_start', inverse='_inverse_date_start', store=True,
+        help="Start of the visit: its date at its time (9:00 when none) in the responsible's timezone.")
+    duration = fields.Float(default=1.0, help="Expected length of the visit, in hours.")
     user_id = fields.Many2one(
         'res.users', string="Responsible", required=True, index=True, tracking=True,
         default=lambda self: self.env.user, domain=[('share', '=', False)])
@@ -79,6 +85,16 @@ class CustmgmtVisit(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
+    @api.depends('date', 'visit_time', 'user_id.tz')
+    def _compute_date_start(self):
+        for visit in self:
+            visit.date_start = visit.date and visit._custmgmt_meeting_start()
+
+    def _inverse_date_start(self):
+        for visit in self.filtered('date_start'):
+            local = pytz.utc.localize(visit.date_start).astimezone(visit._custmgmt_tz())
+            visit.write({'date': local.date(), 'visit_time': local.hour + local.minute / 60.0})
+
     @api.depends('partner_id', 'date', 'kind')
     def _compute_display_name(self):
         kinds = dict(self._fields['kind']._description_selection(self.env))
@@ -115,6 +131,12 @@ class CustmgmtVisit(models.Model):
                 raise ValidationError(_(
                     "A visit is dated from 1900 up to %(years)s years ahead, not %(date)s.",
                     years=guards.MAX_VISIT_YEARS_AHEAD, date=visit.date))
+
+    @api.constrains('duration')
+    def _check_duration(self):
+        for visit in self:
+            if not 0 <= visit.duration <= 24:
+                raise ValidationError(_("A visit lasts from 0 to 24 hours."))
 
     @api.constrains('amount_collected')
     def _check_amount_collected(self):
@@ -156,14 +178,14 @@ class CustmgmtVisit(models.Model):
                                   for visit in self):
             raise UserError(_("A done visit keeps its date."))
         res = super().write(vals)
-        if 'date' in vals or 'visit_time' in vals:
+        if {'date', 'visit_time', 'duration'} & vals.keys():
             # a planned visit moved: its activities and its meeting move with it
             planned = self.filtered(lambda visit: visit.state == 'planned')
             if 'date' in vals:
                 planned.sudo().activity_ids.write({'date_deadline': vals['date']})
             for visit in planned.filtered('event_id'):
                 start = visit._custmgmt_meeting_start()
-                visit.event_id.sudo().write({'start': start, 'stop': start + timedelta(hours=1)})
+                visit.event_id.sudo().write({'start': start, 'stop': start + visit._custmgmt_meeting_length()})
         return res
 
     # ------------------------------------------------------------
@@ -186,11 +208,20 @@ class CustmgmtVisit(models.Model):
     def action_plan_again(self):
         self.filtered(lambda v: v.state == 'cancelled').write({'state': 'planned'})
 
+    def _custmgmt_tz(self):
+        self.ensure_one()
+        return pytz.timezone(self.user_id.tz or self.env.user.tz or 'UTC')
+
+    def _custmgmt_meeting_length(self):
+        """The meeting's length: the visit's duration (an hour when none)."""
+        self.ensure_one()
+        return timedelta(hours=self.duration or 1.0)
+
     def _custmgmt_meeting_start(self):
         """UTC start of the visit's meeting: its date at its time (9:00 when
         none) in the responsible's timezone."""
         self.ensure_one()
-        tz = pytz.timezone(self.user_id.tz or self.env.user.tz or 'UTC')
+        tz = self._custmgmt_tz()
         start = tz.localize(datetime.combine(self.date, time()) + timedelta(hours=self.visit_time or 9.0))
         return start.astimezone(pytz.utc).replace(tzinfo=None)
 
@@ -203,7 +234,7 @@ class CustmgmtVisit(models.Model):
             self.event_id = self.env['calendar.event'].create({
                 'name': self.display_name,
                 'start': start,
-                'stop': start + timedelta(hours=1),
+                'stop': start + self._custmgmt_meeting_length(),
                 'user_id': self.user_id.id,
                 'partner_ids': [Command.set((self.visitor_ids.partner_id | self.contact_ids).ids)],
                 'res_model_id': self.env['ir.model']._get_id(self._name),

@@ -7,6 +7,7 @@ class CustmgmtPartnerSalesMonth(models.Model):
     (销售业绩), net of refunds, untaxed, in company currency, child contacts
     rolled up on their commercial partner: one grouped query."""
     _name = 'custmgmt.partner.sales.month'
+    _inherit = ['custmgmt.month.label.mixin']
     _description = "Customer Sales per Month"
     _auto = False
     _order = 'month desc, partner_id'

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..rules import credit as credit_rules
@@ -51,6 +51,18 @@ class CustmgmtReceivableAging(models.Model):
     over_credit_limit = fields.Boolean(
         readonly=True,
         help="The customer has a credit limit in this company (in company currency) and its exposure is above it.")
+
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Aging buckets and collection quadrants in their own order (not due,
+        1–30, ..., over 90), not the alphabetical order of their keys, in the
+        pivot's columns and the list's groups."""
+        terms = dict(groupby_terms)
+        for fname, selection in (('bucket', BUCKET_SELECTION), ('quadrant', QUADRANT_SELECTION)):
+            if fname in terms:
+                terms[fname] = SQL("CASE %s %s END", terms[fname], SQL(" ").join(
+                    SQL("WHEN %s THEN %s", key, index) for index, (key, _label) in enumerate(selection)))
+        return super()._read_group_orderby(order, terms, query)
 
     def _over_limit_query(self):
         """Per customer and company, whether its exposure is over its credit

@@ -11,6 +11,7 @@ class CustmgmtServiceReport(models.Model):
     year: the visits its tier's cadence calls for against those done, and the
     satisfaction of its opinion surveys. Pivot by tier, salesperson, month."""
     _name = 'custmgmt.service.report'
+    _inherit = ['custmgmt.month.label.mixin']
     _description = "Customer Service Analysis"
     _auto = False
     _order = 'month desc, company_id, partner_id'
@@ -31,11 +32,11 @@ class CustmgmtServiceReport(models.Model):
     user_id = fields.Many2one('res.users', string="Salesperson", readonly=True)
     team_id = fields.Many2one('crm.team', string="Sales Team", readonly=True)
     customer_tier = fields.Selection(TIER_SELECTION, string="Tier", readonly=True)
-    visits_due = fields.Float(readonly=True, digits=(16, 2),
+    visits_due = fields.Float(readonly=True, digits=(16, 0),
                               help="Routine visits the tier's interval calls for in the month.")
     visits_done = fields.Integer(readonly=True)
     visits_planned = fields.Integer(readonly=True)
-    top_visits_due = fields.Float(string="Top-Management Visits Due", readonly=True, digits=(16, 2))
+    top_visits_due = fields.Float(string="Top-Management Visits Due", readonly=True, digits=(16, 0))
     top_visits_done = fields.Integer(string="Top-Management Visits Done", readonly=True)
     survey_count = fields.Integer(string="Surveys", readonly=True)
     satisfaction = fields.Float(readonly=True, aggregator='avg', digits=(16, 2),

@@ -18,3 +18,4 @@ from . import test_credit_portal
 from . import test_query_counts
 from . import test_lifecycle
 from . import test_evaluation
+from . import test_documents

@@ -577,37 +577,6 @@ class TestHardeningInChinese(CustmgmtCommon):
         self.assertIn("等級變動記錄", note)
 
 
-# Opens the Customer Archive tab and counts the "Add a line" links under the
-# decision chain and the competitors.
-COUNT_ADD_LINES = """
-(async () => {
-    const until = async (selector, ms = 15000) => {
-        const start = Date.now();
-        while (Date.now() - start < ms) {
-            const el = document.querySelector(selector);
-            if (el) { return el; }
-            await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        throw new Error("not found: " + selector);
-    };
-    try {
-        await until(".o_form_view .o_field_widget[name='name']");
-        (await until(".o_notebook .nav-link[name='custmgmt_archive']")).click();
-        await until(".o_field_widget[name='custmgmt_competitor_line_ids']");
-        const adds = document.querySelectorAll(
-            ".o_field_widget[name='custmgmt_decision_member_ids'] .o_field_x2many_list_row_add, " +
-            ".o_field_widget[name='custmgmt_competitor_line_ids'] .o_field_x2many_list_row_add");
-        if (adds.length !== %(expected)s) {
-            throw new Error("expected %(expected)s 'Add a line', found " + adds.length);
-        }
-        console.log("test successful");
-    } catch (error) {
-        console.error(error.message);
-    }
-})();
-"""
-
-
 @tagged('post_install', '-at_install')
 class TestAddALineUi(HttpCase):
     """In a real browser: no "Add a line" on another salesperson's customer."""
@@ -623,12 +592,10 @@ class TestAddALineUi(HttpCase):
         cls.customer = cls.env['res.partner'].create({
             'name': 'Benxi Alloys', 'is_company': True, 'user_id': cls.seller.id})
 
-    def _open(self, login, expected):
-        self.browser_js(f"/odoo/res.partner/{self.customer.id}", COUNT_ADD_LINES % {'expected': expected},
-                        login=login, timeout=90)
-
     def test_other_salesperson_sees_no_add_a_line(self):
-        self._open('ui_other_seller', 0)
+        self.start_tour(f"/odoo/res.partner/{self.customer.id}", 'custmgmt_no_add_lines_tour',
+                        login='ui_other_seller', timeout=90)
 
     def test_own_salesperson_adds_lines(self):
-        self._open('ui_seller', 2)
+        self.start_tour(f"/odoo/res.partner/{self.customer.id}", 'custmgmt_add_lines_tour',
+                        login='ui_seller', timeout=90)
