@@ -1,6 +1,8 @@
+from babel.dates import format_interval, format_skeleton
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import format_date
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..rules import tiers as tier_rules
 
@@ -83,17 +85,18 @@ class ResCompany(models.Model):
             raise ValidationError("\n".join(messages[code] for code, _msg in problems))
 
     def _custmgmt_tier_last_window_label(self):
-        """'Aug–Oct 2026' for the window of the last recompute, '' if none."""
+        """'Aug–Oct 2026' / '2026年8月–10月' for the window of the last
+        recompute in the user's language, '' if none."""
         self.ensure_one()
         if not self.custmgmt_tier_last_run_date or not self.custmgmt_tier_last_months:
             return ''
         start, end = tier_rules.tier_window(self.custmgmt_tier_last_run_date, self.custmgmt_tier_last_months)
         last = fields.Date.subtract(end, days=1)
-        if start.month == last.month and start.year == last.year:
-            return format_date(self.env, start, date_format='MMM yyyy')
-        first_fmt = 'MMM' if start.year == last.year else 'MMM yyyy'
-        return "%s–%s" % (format_date(self.env, start, date_format=first_fmt),
-                          format_date(self.env, last, date_format='MMM yyyy'))
+        locale = babel_locale_parse(get_lang(self.env).code)
+        if (start.year, start.month) == (last.year, last.month):
+            return format_skeleton('yMMM', start, locale=locale)
+        # babel's interval ('Aug – Oct 2026', '2026年8月至10月') with the dash of the rest of the UI
+        return format_interval(start, last, 'yMMM', locale=locale).replace(' – ', '–').replace('至', '–')
 
     def _custmgmt_tier_mark_run(self, run_date, count):
         """Remember the date, window and count of this company's last recompute
