@@ -45,8 +45,18 @@
         'views/res_partner_credit_views.xml',
         'views/res_partner_visit_views.xml',
         'views/res_config_settings_views.xml',
+        'views/custmgmt_overview_views.xml',
         'views/custmgmt_menus.xml',
     ],
+    'assets': {
+        'web.assets_backend': [
+            'custmgmt_addon/static/src/overview/**/*',
+            'custmgmt_addon/static/src/pareto/**/*',
+        ],
+        'web.assets_tests': [
+            'custmgmt_addon/static/tests/tours/**/*',
+        ],
+    },
     'demo': [
         'demo/custmgmt_demo.xml',
         'demo/custmgmt_demo_invoices.xml',

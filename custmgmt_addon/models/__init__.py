@@ -27,3 +27,4 @@ from . import custmgmt_survey_plan
 from . import survey_survey
 from . import survey_user_input
 from . import ir_attachment
+from . import custmgmt_overview
