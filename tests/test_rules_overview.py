@@ -29,10 +29,11 @@ def test_tier_moves_count_up_and_down_not_first():
 
 def test_quadrant_totals_use_the_matrix():
     policies = {1: (60, 10000, 1.0), 2: (30, 500, 2.0)}
-    customers = [(1, 50000.0, 100), (1, 500.0, 90), (1, 20000.0, 10), (2, 600.0, 40), (1, 100.0, 5)]
+    customers = [(1, 11, 50000.0, 100), (1, 12, 500.0, 90), (1, 13, 20000.0, 10), (2, 11, 600.0, 40),
+                 (1, 14, 100.0, 5)]
     totals = overview.quadrant_totals(customers, policies, credit.quadrant)
-    assert totals == {'long_large': (50000.0 + 1200.0, 2), 'long_small': (500.0, 1),
-                      'short_large': (20000.0, 1), 'short_small': (100.0, 1)}
+    assert totals == {'long_large': (50000.0 + 1200.0, 2, [11]), 'long_small': (500.0, 1, [12]),
+                      'short_large': (20000.0, 1, [13]), 'short_small': (100.0, 1, [14])}
 
 
 def test_pareto_points_share_and_tail():

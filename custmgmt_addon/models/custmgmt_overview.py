@@ -1,4 +1,5 @@
 from babel.dates import format_interval, format_skeleton
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.osv import expression
@@ -10,7 +11,7 @@ from ..rules import overview as overview_rules
 from ..rules import tiers as tier_rules
 from .custmgmt_collection import overdue_item
 from .custmgmt_complaint import OPEN_STATES
-from .res_partner import FINANCE_GROUP, MANAGER_GROUP, TIER_SELECTION
+from .res_partner import FINANCE_GROUP, MANAGER_GROUP
 
 # customers drawn one by one in the Pareto chart; the rest is one "Others (n)" bar
 PARETO_BARS = 300
@@ -72,6 +73,7 @@ class CustmgmtOverview(models.AbstractModel):
         return {
             'type': 'ir.actions.act_window', 'name': name, 'res_model': model, 'target': 'current',
             'domain': domain, 'views': [[False, view] for view in views], 'context': context or {},
+            'help': Markup('<p class="o_view_nocontent_smiling_face">%s</p>') % _("Nothing here: all clear."),
         }
 
     @api.model
@@ -113,7 +115,7 @@ class CustmgmtOverview(models.AbstractModel):
         moves = overview_rules.tier_moves(rows or [], tier_rules.tier_direction)
         partner_scope = self._in_scope(scope[1])
         company_domain = [('company_id', 'in', companies.ids)]
-        labels = dict(TIER_SELECTION)
+        labels = dict(self.env['res.partner']._fields['customer_tier']._description_selection(self.env))
         lines = [{
             'label': labels[tier], 'value': counts[tier], 'tier': tier,
             'action': self._action('custmgmt.tier.register', labels[tier], expression.AND([
@@ -170,7 +172,7 @@ class CustmgmtOverview(models.AbstractModel):
         self.env['res.partner'].flush_model(['commercial_partner_id', 'user_id', 'archive_user_id'])
         rows = self.env.execute_query(SQL(
             """
-            SELECT line.company_id, SUM(line.amount_residual),
+            SELECT line.company_id, partner.commercial_partner_id, SUM(line.amount_residual),
                    MAX(%(today)s::date - COALESCE(line.date_maturity, line.date))
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
@@ -185,16 +187,17 @@ class CustmgmtOverview(models.AbstractModel):
             company.currency_id._get_conversion_rate(company.currency_id, currency, company, today)
             if company.currency_id != currency else 1.0) for company in companies}
         totals = overview_rules.quadrant_totals(
-            ((cid, float(amount), days) for cid, amount, days in rows), policies, credit_rules.quadrant)
+            ((cid, pid, float(amount), days) for cid, pid, amount, days in rows), policies, credit_rules.quadrant)
         labels = dict(self.env['custmgmt.receivable.aging']._fields['quadrant']._description_selection(self.env))
-        base = expression.AND([[('days_overdue', '>', 0), ('company_id', 'in', companies.ids)],
-                           self._in_scope(scope[1])])
+        # the list behind a quadrant: the overdue items of its customers, as the
+        # matrix counted them (the aging report's own quadrant nets credits off)
+        base = [('days_overdue', '>', 0), ('amount_residual', '>', 0), ('company_id', 'in', companies.ids)]
         lines = [{
             'label': labels[name], 'value': totals[name][0], 'quadrant': name,
-            'display': format_amount(self.env, totals[name][0], currency),
+            'display': format_amount(self.env, totals[name][0], currency) if totals[name][1] else "–",
             'detail': _("1 customer") if totals[name][1] == 1 else _("%(count)s customers", count=totals[name][1]),
             'action': self._action('custmgmt.receivable.aging', labels[name],
-                                   list(expression.AND([base, [('quadrant', '=', name)]])), views=('list', 'pivot')),
+                                   base + [('partner_id', 'in', totals[name][2])], views=('list', 'pivot')),
         } for name, _label in QUADRANT_SELECTION]
         return {'key': 'overdue', 'title': _("Overdue by Collection Quadrant"),
                 'subtitle': _("In %(currency)s, as of %(date)s", currency=currency.name,
@@ -262,10 +265,10 @@ class CustmgmtOverview(models.AbstractModel):
                                       ('date', '<=', fields.Date.to_string(sunday))]]))
         overdue = list(expression.AND([base, [('date', '<', fields.Date.to_string(today))]]))
         views = ('list', 'calendar', 'form')
-        return {'key': 'visits', 'title': _("Visits"), 'lines': [
+        return {'key': 'visits', 'title': _("Planned Visits"), 'lines': [
             {'label': _("Due this week"), 'value': Visit.search_count(due),
              'action': self._action('custmgmt.visit', _("Visits Due This Week"), due, views=views)},
-            {'label': _("Overdue"), 'value': Visit.search_count(overdue), 'danger': True,
+            {'label': _("Past their date"), 'value': Visit.search_count(overdue), 'danger': True,
              'action': self._action('custmgmt.visit', _("Overdue Visits"), overdue, views=views)},
         ]}
 
@@ -303,7 +306,7 @@ class CustmgmtOverview(models.AbstractModel):
         if self._readable('custmgmt.service.report'):
             action = self.env['ir.actions.act_window']._for_xml_id(
                 'custmgmt_addon.custmgmt_satisfaction_analysis_action')
-        return {'key': 'satisfaction', 'title': _("Customer Satisfaction"),
+        return {'key': 'satisfaction', 'title': _("Satisfaction Trend"),
                 'subtitle': overview_rules.month_range_label(
                     months[0], months[-1], lang,
                     interval_format=lambda start, end: format_interval(start, end, 'yMMM', locale=locale)),
@@ -443,7 +446,7 @@ class CustmgmtOverview(models.AbstractModel):
                 'a_share': company.custmgmt_tier_a_share, 'b_share': company.custmgmt_tier_b_share,
                 'a_amount': company.custmgmt_tier_a_amount, 'b_amount': company.custmgmt_tier_b_amount,
             },
-            'tiers': dict(TIER_SELECTION),
+            'tiers': dict(self.env['res.partner']._fields['customer_tier']._description_selection(self.env)),
             'points': points,
             'customers': sum(point['count'] for point in points),
             'users': [[user.id, user.name] for user in users],

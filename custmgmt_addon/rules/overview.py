@@ -67,19 +67,21 @@ def quadrant_totals(customers, policies, quadrant):
     """Overdue amount and customers per collection quadrant, as
     ``quadrant`` (``rules.credit.quadrant``, the collection matrix's) decides it.
 
-    :param customers: iterable of ``(company_id, overdue_amount, oldest_overdue_days)``,
-        one per overdue customer and company
+    :param customers: iterable of ``(company_id, partner_id, overdue_amount,
+        oldest_overdue_days)``, one per overdue customer and company
     :param policies: ``{company_id: (long_days, large_amount, rate)}``, ``rate``
         converting the company's currency into the shown one
-    :return: ``{quadrant: (amount, customer_count)}`` for the four quadrants
+    :return: ``{quadrant: (amount, customer_count, partner_ids)}`` for the four
+        quadrants (a customer overdue in two companies counts in each)
     """
-    totals = {name: [0.0, 0] for name in QUADRANTS}
-    for company_id, amount, days in customers:
+    totals = {name: [0.0, 0, set()] for name in QUADRANTS}
+    for company_id, partner_id, amount, days in customers:
         long_days, large_amount, rate = policies[company_id]
         total = totals[quadrant(days, amount, long_days, large_amount)]
         total[0] += amount * rate
         total[1] += 1
-    return {name: tuple(value) for name, value in totals.items()}
+        total[2].add(partner_id)
+    return {name: (amount, count, sorted(ids)) for name, (amount, count, ids) in totals.items()}
 
 
 def pareto_points(rows, other_label=None):

@@ -30,7 +30,7 @@ export class CustmgmtOverview extends Component {
         return {
             refresh: _t("Refresh"),
             scope: _t("Scope"),
-            companies: _t("Companies"),
+            companies: _t("Companies selected"),
             noData: _t("Nothing to show."),
             openList: _t("Open the list"),
             noAnswer: _t("No answer this month"),

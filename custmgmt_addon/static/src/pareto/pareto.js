@@ -49,12 +49,17 @@ export class CustmgmtPareto extends Component {
         return {
             view: _t("Customers of"),
             company: _t("The whole company"),
-            salesperson: _t("Salesperson"),
+            salesperson: _t("Salespeople"),
             team: _t("Sales team"),
             customers: _t("customers"),
             computed: _t("Tiers computed on"),
             empty: _t("No tiered customer in this selection."),
             hint: _t("Click a bar to open the customer."),
+            tier: _t("Customer tier"),
+            rank: _t("Rank in the company"),
+            average: _t("Monthly average"),
+            share: _t("Share of sales"),
+            cumulative: _t("Cumulative share"),
         };
     }
 
@@ -145,18 +150,19 @@ export class CustmgmtPareto extends Component {
                             title: (items) => points[items[0].dataIndex].name,
                             label: (item) => {
                                 const p = points[item.dataIndex];
+                                const texts = this.texts;
                                 const lines = [];
                                 if (p.id) {
-                                    lines.push(`${_t("Tier")}: ${tiers[p.tier]}`);
+                                    lines.push(`${texts.tier}: ${tiers[p.tier]}`);
                                     if (p.rank) {
-                                        lines.push(`${_t("Rank in the company")}: ${p.rank}`);
+                                        lines.push(`${texts.rank}: ${p.rank}`);
                                     }
                                 } else {
                                     lines.push(`${p.count} ${this.texts.customers}`);
                                 }
-                                lines.push(`${_t("Monthly average")}: ${p.display}`);
-                                lines.push(`${_t("Share of sales")}: ${p.share.toFixed(2)}%`);
-                                lines.push(`${_t("Cumulative share")}: ${p.cumulative.toFixed(2)}%`);
+                                lines.push(`${texts.average}: ${p.display}`);
+                                lines.push(`${texts.share}: ${p.share.toFixed(2)}%`);
+                                lines.push(`${texts.cumulative}: ${p.cumulative.toFixed(2)}%`);
                                 return lines;
                             },
                         },
@@ -175,7 +181,7 @@ export class CustmgmtPareto extends Component {
                     },
                     y: {
                         beginAtZero: true,
-                        title: { display: true, text: `${_t("Monthly average")} (${this.state.data.currency})` },
+                        title: { display: true, text: `${this.texts.average} (${this.state.data.currency})` },
                     },
                     y1: {
                         position: "right",
