@@ -3,6 +3,7 @@
 scale, against bare grouped SQL over the same rows, in one run.
 
     python3 bench/bench_overview.py [--customers 100000] [--invoices 300000] [--items 300000] [--keep]
+    python3 bench/bench_overview.py --reuse     # measure again on the database --keep left
 
 Builds a throwaway database with the addon, bulk-inserts C customers (spread
 over 40 salespeople, 10 of them in a team), their posted invoices, then tiers
@@ -162,21 +163,32 @@ def main():
     parser.add_argument('--items', type=int, default=300_000)
     parser.add_argument('--db', default='custmgmt_bench_overview')
     parser.add_argument('--keep', action='store_true', help="keep the database afterwards")
+    parser.add_argument('--reuse', action='store_true',
+                        help="measure again on the database a --keep run left (no rebuild; kept afterwards)")
     args = parser.parse_args()
+    args.keep = args.keep or args.reuse
 
     cmd, python = ensure_odoo_interpreter(__file__)
     paths = addons_path(python)
-    prepare_database(args.db, cmd, paths)
+    if not args.reuse:
+        prepare_database(args.db, cmd, paths)
     try:
         env, cr = env_for(args.db, paths)
-        t0 = time.perf_counter()
-        company = build_data(env, args.customers, args.invoices)
-        env.ref('custmgmt_addon.ir_cron_recompute_tiers').method_direct_trigger()
-        cr.commit()
-        users = build_users(env, company)
-        build_service_data(env, company, users, args.items)
-        print(f"built and tiered {args.customers} customers, {args.invoices} invoices, {args.items} open items "
-              f"in {time.perf_counter() - t0:.1f} s", flush=True)
+        if args.reuse:
+            company = env.ref('base.main_company')
+            users = env['res.users'].search([('login', '=like', 'bench_sales_%')], order='id')
+            cr.execute("SELECT COUNT(*) FROM res_partner WHERE name LIKE 'Bench customer %'")
+            args.customers = cr.fetchone()[0]
+            print(f"reusing {args.db}: {args.customers} customers", flush=True)
+        else:
+            t0 = time.perf_counter()
+            company = build_data(env, args.customers, args.invoices)
+            env.ref('custmgmt_addon.ir_cron_recompute_tiers').method_direct_trigger()
+            cr.commit()
+            users = build_users(env, company)
+            build_service_data(env, company, users, args.items)
+            print(f"built and tiered {args.customers} customers, {args.invoices} invoices, {args.items} open items "
+                  f"in {time.perf_counter() - t0:.1f} s", flush=True)
         key = str(company.id)
 
         def floor_run():

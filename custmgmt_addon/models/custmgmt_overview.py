@@ -170,16 +170,27 @@ class CustmgmtOverview(models.AbstractModel):
         today = fields.Date.context_today(self)
         self.env['account.move.line'].flush_model()
         self.env['res.partner'].flush_model(['commercial_partner_id', 'user_id', 'archive_user_id'])
+        # grouped per journal-item partner first, then per customer: the join to
+        # the partners runs on the grouped rows, not on every item
         rows = self.env.execute_query(SQL(
             """
-            SELECT line.company_id, partner.commercial_partner_id, SUM(line.amount_residual),
-                   MAX(%(today)s::date - COALESCE(line.date_maturity, line.date))
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE %(overdue)s AND line.company_id = ANY(%(companies)s) AND %(scope)s
-          GROUP BY line.company_id, partner.commercial_partner_id
+            WITH per_partner AS (
+                SELECT line.company_id, line.partner_id, SUM(line.amount_residual) AS amount,
+                       MAX(%(today)s::date - COALESCE(line.date_maturity, line.date)) AS days
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                 WHERE %(overdue)s AND line.company_id = ANY(%(companies)s) AND %(lines_scope)s
+              GROUP BY line.company_id, line.partner_id
+            )
+            SELECT per_partner.company_id, partner.commercial_partner_id, SUM(per_partner.amount),
+                   MAX(per_partner.days)
+              FROM per_partner
+              JOIN res_partner partner ON partner.id = per_partner.partner_id
+             WHERE %(scope)s
+          GROUP BY per_partner.company_id, partner.commercial_partner_id
             """, today=today, overdue=overdue_item(today), companies=companies.ids,
+            lines_scope=self._scope_sql(scope[1] and [('commercial_partner_id', 'any', scope[1])],
+                                        SQL("line.partner_id")),
             scope=self._scope_sql(scope[1], SQL("partner.commercial_partner_id"))))
         currency = self.env.company.currency_id
         policies = {company.id: (

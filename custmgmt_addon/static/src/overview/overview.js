@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, markup, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -40,7 +40,8 @@ export class CustmgmtOverview extends Component {
 
     open(action) {
         if (action) {
-            this.actionService.doAction(action);
+            // the help of an empty list is HTML made by the server
+            this.actionService.doAction(action.help ? { ...action, help: markup(action.help) } : action);
         }
     }
 

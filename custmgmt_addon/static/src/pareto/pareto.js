@@ -89,6 +89,7 @@ export class CustmgmtPareto extends Component {
             data: cut(value),
             yAxisID: axis,
             borderColor: color,
+            backgroundColor: color,
             borderDash: [6, 4],
             borderWidth: 1.5,
             pointRadius: 0,
