@@ -61,6 +61,7 @@
         'views/res_config_settings_evaluation_views.xml',
         'views/custmgmt_evaluation_views.xml',
         'views/res_partner_evaluation_views.xml',
+        'views/custmgmt_overview_views.xml',
         'views/custmgmt_menus.xml',
     ],
     'demo': [

@@ -47,3 +47,4 @@ from . import account_move_evaluation
 from . import custmgmt_evaluation
 from . import custmgmt_evaluation_engine
 from . import res_partner_evaluation
+from . import custmgmt_overview

@@ -19,3 +19,5 @@ from . import test_query_counts
 from . import test_lifecycle
 from . import test_evaluation
 from . import test_documents
+from . import test_overview
+from . import test_overview_tour
