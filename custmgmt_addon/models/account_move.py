@@ -37,7 +37,7 @@ class AccountMove(models.Model):
 
     def _custmgmt_approved_exception(self):
         self.ensure_one()
-        return self.custmgmt_credit_exception_ids._custmgmt_covering(
+        return self.sudo().custmgmt_credit_exception_ids._custmgmt_covering(
             self.commercial_partner_id, self.currency_id, self.amount_total)
 
     def _custmgmt_gate_held(self):

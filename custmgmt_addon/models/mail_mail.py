@@ -1,10 +1,9 @@
 import base64
 import logging
-import time
 
 from odoo import fields, models
 from odoo.tools import config
-from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import safe_eval, time
 
 _logger = logging.getLogger(__name__)
 

@@ -160,7 +160,7 @@ class SaleOrder(models.Model):
         """The approved credit exception that covers this order as it is now:
         same customer, same currency, and at most the approved amount."""
         self.ensure_one()
-        return self.custmgmt_credit_exception_ids._custmgmt_covering(
+        return self.sudo().custmgmt_credit_exception_ids._custmgmt_covering(
             self._custmgmt_credit_subject(), self.currency_id, self.amount_total)
 
     def _custmgmt_done_transactions(self):
