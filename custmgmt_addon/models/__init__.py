@@ -27,3 +27,8 @@ from . import custmgmt_survey_plan
 from . import survey_survey
 from . import survey_user_input
 from . import ir_attachment
+from . import res_company_warning
+from . import res_partner_warning
+from . import res_config_settings_warning
+from . import custmgmt_warning
+from . import custmgmt_warning_engine

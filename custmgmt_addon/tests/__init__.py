@@ -15,3 +15,4 @@ from . import test_hardening
 from . import test_credit_flows
 from . import test_credit_hardening
 from . import test_credit_portal
+from . import test_warning
