@@ -50,7 +50,7 @@ class CustmgmtWarning(models.Model):
     kind = fields.Selection(KIND_SELECTION, string="Warning Kind", required=True, readonly=True, index=True)
     severity = fields.Selection(SEVERITY_SELECTION, required=True, readonly=True, default='warning',
                                 group_expand='_group_expand_severity')
-    severity_rank = fields.Integer(compute='_compute_severity_rank', store=True)
+    severity_rank = fields.Integer(string="Severity Order", compute='_compute_severity_rank', store=True)
     current_value = fields.Float(readonly=True, digits=(16, 2))
     reference_value = fields.Float(readonly=True, digits=(16, 2))
     threshold = fields.Float(readonly=True, digits=(16, 2))
