@@ -133,9 +133,11 @@ class CustmgmtWarning(models.Model):
             return _("The opinion score fell from %(previous)s to %(score)s / 5 (warning from %(threshold)s "
                      "point down).", previous=num(ref), score=num(cur), threshold=num(thr))
         if kind == 'complaints' and self.severity == 'critical':
-            return _("A strategic customer made a quality complaint (%(count)s complaints lately).", count=num(cur))
+            return _("A strategic customer made a quality complaint (complaints in the window: %(count)s).",
+                     count=num(cur))
         if kind == 'complaints':
-            return _("%(count)s complaints lately (warning from %(threshold)s).", count=num(cur), threshold=num(thr))
+            return _("Complaints in the window: %(count)s (warning from %(threshold)s).", count=num(cur),
+                     threshold=num(thr))
         if kind == 'tier_down':
             return _("The monthly recompute moved the customer down from tier %(old)s to tier %(new)s.",
                      old=TIER_LETTERS.get(int(ref), '?'), new=TIER_LETTERS.get(int(cur), '?'))

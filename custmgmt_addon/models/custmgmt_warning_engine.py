@@ -232,7 +232,9 @@ class CustmgmtWarningEngine(models.AbstractModel):
              WHERE %(tier)s IN ('a', 'b') AND partner.active AND partner.parent_id IS NULL
                AND COALESCE(partner.custmgmt_archive_reviewed_on, partner.create_date::date) <= %(since)s
             """,
-            tier=self._tier_sql(company), since=warning_rules.add_months(today, -policy['stale_months'])))
+            # a few days of slack at month ends (31 Aug + 6 months is 28 Feb): the rule decides
+            tier=self._tier_sql(company),
+            since=fields.Date.add(warning_rules.add_months(today, -policy['stale_months']), days=3)))
         signals = {}
         for pid, tier, reviewed, created in rows:
             sig = warning_rules.stale_archive(tier, reviewed, created, today, policy['stale_months'])
@@ -348,47 +350,100 @@ class CustmgmtWarningEngine(models.AbstractModel):
 
     @api.model
     def _create_batch(self, company, rows, today, company_user_ids):
-        """One batch of new warnings and the activities of the people told:
-        created at once, without a message, a follower or an e-mail each."""
+        """One batch of new warnings and the activities of the people told,
+        each written with one INSERT (as ``custmgmt.tier.history._record_changes``
+        writes the tier history): no message, no follower and no e-mail per
+        warning or activity; the people told find them in their activities
+        (the record rules let them open the warning). The caches are
+        invalidated after."""
         routing = self._routing(company, {pid for _kind, pid, _sig in rows})
         collector = (company.custmgmt_collection_user_id or company.custmgmt_finance_manager_id).id
-        vals_list, told = [], []
+        told, values = [], []
         for kind, pid, sig in rows:
             tier, salesperson, leader = routing.get(pid, (None, None, None))
             users = [uid for uid in warning_rules.recipients(kind, sig.severity, tier, salesperson, leader, collector)
                      if uid in company_user_ids]
             told.append(users)
-            vals_list.append({
-                'partner_id': pid, 'company_id': company.id, 'kind': kind, 'severity': sig.severity,
-                'current_value': sig.current, 'reference_value': sig.reference, 'threshold': sig.threshold,
-                'detected_on': today, 'user_id': users[0] if users else False, 'customer_tier': tier or False,
-            })
-        warnings = self.env['custmgmt.warning'].sudo().with_company(company).with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True,
-            mail_notrack=True).create(vals_list)
-        activity_type = self.env.ref(ACTIVITY_TYPE)
-        model_id = self.env['ir.model']._get_id('custmgmt.warning')
-        langs = {user.id: user.lang or 'en_US' for user in self.env['res.users'].sudo().browse(
-            {uid for ids in told for uid in ids})}
-        texts = {}  # lang -> (kind labels, "Open the warning")
-        for lang in set(langs.values()):
-            env = self.with_context(lang=lang).env
-            texts[lang] = (dict(warnings._fields['kind']._description_selection(env)), env._("Open the warning"))
-        self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create([{
-            'res_model_id': model_id, 'res_id': warning.id, 'user_id': uid,
-            'activity_type_id': activity_type.id, 'date_deadline': today,
-            # the kind only: activities are read by every internal user; the figures are behind the link
-            'summary': self.with_context(lang=langs[uid]).env._(
-                "Early warning: %(kind)s", kind=texts[langs[uid]][0][warning.kind]),
-            'note': Markup('<p><a href="/odoo/custmgmt.warning/%s">%s</a></p>') % (warning.id, texts[langs[uid]][1]),
-        } for warning, uids in zip(warnings, told) for uid in uids])
-        return len(warnings)
+            values.append((pid, kind, sig, tier, users[0] if users else None))
+        Warning = self.env['custmgmt.warning']
+        Warning.flush_model()
+        inserted = {(pid, kind): wid for wid, pid, kind in self.env.execute_query(SQL(
+            """
+            INSERT INTO custmgmt_warning
+                   (partner_id, commercial_partner_id, salesperson_id, company_id, customer_tier, kind, severity,
+                    severity_rank, current_value, reference_value, threshold, detected_on, user_id, state,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT v.partner_id, partner.commercial_partner_id, commercial.user_id, %(company)s, v.tier, v.kind,
+                   v.severity, v.rank, v.cur, v.ref, v.thr, %(today)s, v.user_id, 'open',
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM unnest(%(ids)s::int[], %(kinds)s::varchar[], %(severities)s::varchar[], %(ranks)s::int[],
+                          %(curs)s::float8[], %(refs)s::float8[], %(thrs)s::float8[], %(tiers)s::varchar[],
+                          %(users)s::int[])
+                   AS v(partner_id, kind, severity, rank, cur, ref, thr, tier, user_id)
+              JOIN res_partner partner ON partner.id = v.partner_id
+              JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
+         RETURNING id, partner_id, kind
+            """,
+            company=company.id, today=today, uid=self.env.uid,
+            ids=[v[0] for v in values], kinds=[v[1] for v in values], severities=[v[2].severity for v in values],
+            ranks=[warning_rules.severity_rank(v[2].severity) for v in values],
+            curs=[v[2].current for v in values], refs=[v[2].reference for v in values],
+            thrs=[v[2].threshold for v in values], tiers=[v[3] or None for v in values],
+            users=[v[4] for v in values],
+        ))}
+        warning_ids = [inserted[pid, kind] for pid, kind, *_rest in values]
+        user_ids = {uid for ids in told for uid in ids}
+        if user_ids:
+            users = self.env['res.users'].sudo().browse(user_ids)
+            langs = {user.id: user.lang or 'en_US' for user in users}
+            zones = {user.id: user.tz for user in users}
+            texts = {}  # lang -> (kind labels, "Open the warning")
+            for lang in set(langs.values()):
+                env = self.with_context(lang=lang).env
+                texts[lang] = (dict(Warning._fields['kind']._description_selection(env)), env)
+            partners = dict(self.env.execute_query(SQL(
+                "SELECT id, name FROM res_partner WHERE id = ANY(%s)", [v[0] for v in values])))
+            act = {key: [] for key in ('res_id', 'user_id', 'summary', 'note', 'res_name', 'tz')}
+            for wid, (pid, kind, _sig, _tier, _user), uids in zip(warning_ids, values, told):
+                for uid in uids:
+                    labels, env = texts[langs[uid]]
+                    act['res_id'].append(wid)
+                    act['user_id'].append(uid)
+                    # the kind only: activities are read by every internal user; the figures are behind the link
+                    act['summary'].append(env._("Early warning: %(kind)s", kind=labels[kind]))
+                    act['note'].append(str(Markup('<p><a href="/odoo/custmgmt.warning/%s">%s</a></p>') % (
+                        wid, env._("Open the warning"))))
+                    act['res_name'].append(f"{labels[kind]} – {partners.get(pid) or ''}")
+                    act['tz'].append(zones[uid] or None)
+            self.env['mail.activity'].flush_model()
+            self.env.execute_query(SQL(
+                """
+                INSERT INTO mail_activity
+                       (res_model_id, res_model, res_id, res_name, activity_type_id, user_id, user_tz, summary, note,
+                        date_deadline, automated, active, create_uid, create_date, write_uid, write_date)
+                SELECT %(model_id)s, 'custmgmt.warning', v.res_id, v.res_name, %(type)s, v.user_id, v.tz,
+                       v.summary, v.note, %(today)s, TRUE, TRUE,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(res_ids)s::int[], %(user_ids)s::int[], %(summaries)s::varchar[], %(notes)s::text[],
+                              %(names)s::varchar[], %(tzs)s::varchar[])
+                       AS v(res_id, user_id, summary, note, res_name, tz)
+                """,
+                model_id=self.env['ir.model']._get_id('custmgmt.warning'), type=self.env.ref(ACTIVITY_TYPE).id,
+                today=today, uid=self.env.uid, res_ids=act['res_id'], user_ids=act['user_id'],
+                summaries=act['summary'], notes=act['note'], names=act['res_name'], tzs=act['tz'],
+            ))
+            users._bus_send("mail.activity/updated", {"activity_created": True})
+        Warning.invalidate_model()
+        self.env['mail.activity'].invalidate_model()
+        return len(warning_ids)
 
     @api.model
     def _close_batch(self, rows, today):
         """Warnings whose condition cleared: the open and acknowledged ones are
-        closed with a note and their activities done; the resolved ones only
-        learn that the condition cleared (a recurrence then makes a new one)."""
+        closed with a note, and the activities on them go (the warning says
+        why; a "done" message per activity would only add noise); the resolved
+        ones only learn that the condition cleared (a recurrence then makes a
+        new one)."""
         Warning = self.env['custmgmt.warning'].sudo().with_context(tracking_disable=True, mail_notrack=True)
         open_ids = [wid for _kind, wid, state in rows if state in ('open', 'acknowledged')]
         other_ids = [wid for _kind, wid, state in rows if state not in ('open', 'acknowledged')]
@@ -399,7 +454,7 @@ class CustmgmtWarningEngine(models.AbstractModel):
                 'resolution_note': _("Closed by itself on %(date)s: the condition no longer holds.",
                                      date=fields.Date.to_string(today)),
             })
-            closing.activity_ids.action_feedback(feedback=_("The condition cleared: warning closed."))
+            closing.activity_ids.unlink()
         if other_ids:
             Warning.browse(other_ids).write({'condition_cleared_on': today})
         return len(rows)
