@@ -360,9 +360,11 @@ class CustmgmtWarningEngine(models.AbstractModel):
         collector = (company.custmgmt_collection_user_id or company.custmgmt_finance_manager_id).id
         told, values = [], []
         for kind, pid, sig in rows:
-            tier, salesperson, leader = routing.get(pid, (None, None, None))
-            users = [uid for uid in warning_rules.recipients(kind, sig.severity, tier, salesperson, leader, collector)
-                     if uid in company_user_ids]
+            # the company's users only (a salesperson who left it is an unset role: the fallback applies)
+            tier, salesperson, leader = (value if index == 0 or value in company_user_ids else None
+                                         for index, value in enumerate(routing.get(pid, (None, None, None))))
+            users = warning_rules.recipients(kind, sig.severity, tier, salesperson, leader,
+                                             collector if collector in company_user_ids else None)
             told.append(users)
             values.append((pid, kind, sig, tier, users[0] if users else None))
         Warning = self.env['custmgmt.warning']

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 import psycopg2.errors
 from freezegun import freeze_time
@@ -8,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models import custmgmt_warning_engine as engine_module
 from ..models.res_company_warning import WARNING_SWITCH_FIELDS
 from ..rules.tiers import TierChange
 from .common import CustmgmtCreditCommon
@@ -395,3 +397,54 @@ class TestWarningFlow(WarningCommon):
         with self.assertRaises(psycopg2.errors.UniqueViolation), self.cr.savepoint(), mute_logger('odoo.sql_db'):
             self.Warning.sudo().create({'partner_id': warning.partner_id.id, 'company_id': self.company.id,
                                         'kind': warning.kind, 'severity': 'info'})
+
+
+@tagged('post_install', '-at_install')
+class TestWarningJob(WarningCommon):
+
+    def _two_credit_warnings(self):
+        self._only('credit')
+        second = self._customer("Second Co", user_id=self.salesman.id)
+        for customer in (self.customer, second):
+            customer.with_company(self.company).sudo().credit_limit = 100.0
+            self._invoice('2026-11-20', 95.0, due='2026-12-20', partner=customer)
+
+    def test_interrupted_scan_resumes(self):
+        self._two_credit_warnings()
+        with patch.object(engine_module, 'WARNING_BATCH', 1), freeze_time(TODAY):
+            Engine = self.env['custmgmt.warning.engine']
+            self.assertEqual(Engine._scan(self.company, today=date(2026, 11, 24), max_seconds=0), (1, 1),
+                             "the time budget is spent after the first batch")
+            self.assertEqual(len(self._warnings(kind='credit')), 1)
+            self.assertEqual(Engine._scan(self.company, today=date(2026, 11, 24)), (1, 0), "the next call finishes")
+            self.assertEqual(Engine._scan(self.company, today=date(2026, 11, 24)), (0, 0))
+        self.assertEqual(len(self._warnings(kind='credit')), 2)
+
+    def test_scheduled_action_and_settings_button(self):
+        self._two_credit_warnings()
+        with freeze_time(TODAY):
+            self.env['custmgmt.warning.engine']._cron_scan()
+            self.assertEqual(len(self._warnings(kind='credit')), 2)
+            self.assertEqual(self.company.custmgmt_warn_last_run_date, date(2026, 11, 24))
+            settings = self.env['res.config.settings'].with_user(self.sysadmin).create({})
+            settings.action_custmgmt_scan_warnings()
+            self.assertEqual(len(self._warnings(kind='credit')), 2, "a second run makes nothing")
+            with self.assertRaises(AccessError):
+                self.env['res.config.settings'].with_user(self.salesman).action_custmgmt_scan_warnings()
+
+    def test_leader_alone_without_salesperson_and_user_of_another_company(self):
+        self._only('key_decline')
+        # the salesperson left the company: the warning goes to nobody of theirs, the leader of an A customer
+        # still hears of it
+        outsider = new_test_user(self.env, login='cm_w_outsider', name='Out Sider',
+                                 groups='base.group_user,sales_team.group_sale_salesman',
+                                 company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        self.env['crm.team.member'].create({'crm_team_id': self.team.id, 'user_id': outsider.id})
+        customer = self._tiered_customer("Strategic Co", 'a', user_id=outsider.id)
+        self._invoices([(customer, '2026-06-10', 1000.0), (customer, '2026-09-10', 100.0)])
+        company_2 = self.setup_other_company()['company']
+        outsider.sudo().write({'company_ids': [Command.set(company_2.ids)], 'company_id': company_2.id})
+        self._scan()
+        warning = self._warnings(customer, 'key_decline')
+        self.assertEqual(warning.activity_ids.user_id, self.leader, "only users of the company are told")
+        self.assertEqual(warning.user_id, self.leader)
