@@ -399,7 +399,7 @@ class CustmgmtWarningEngine(models.AbstractModel):
             users = self.env['res.users'].sudo().browse(user_ids)
             langs = {user.id: user.lang or 'en_US' for user in users}
             zones = {user.id: user.tz for user in users}
-            texts = {}  # lang -> (kind labels, "Open the warning")
+            texts = {}  # lang -> (kind labels, environment in that language)
             for lang in set(langs.values()):
                 env = self.with_context(lang=lang).env
                 texts[lang] = (dict(Warning._fields['kind']._description_selection(env)), env)
