@@ -509,7 +509,8 @@ def main():
         cr.close()
     finally:
         if not args.keep:
-            subprocess.run(['dropdb', '--if-exists', args.db], capture_output=True)
+            # --force: the registry of this process still holds connections to it
+            subprocess.run(['dropdb', '--if-exists', '--force', args.db], capture_output=True)
 
     floor = floor_steady
     peak = max(first['peak_rss_mb'], steady['peak_rss_mb'])
