@@ -1,8 +1,10 @@
+import ast
 from datetime import date, timedelta
 from unittest.mock import patch
 
 import psycopg2.errors
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -448,3 +450,18 @@ class TestWarningJob(WarningCommon):
         warning = self._warnings(customer, 'key_decline')
         self.assertEqual(warning.activity_ids.user_id, self.leader, "only users of the company are told")
         self.assertEqual(warning.user_id, self.leader)
+
+    def test_my_open_warnings_filter_of_the_leader(self):
+        self._only('key_decline')
+        customer = self._tiered_customer("Strategic Co", 'a', user_id=self.salesman.id)
+        self._invoices([(customer, '2026-06-10', 1000.0), (customer, '2026-09-10', 100.0)])
+        self._scan()
+        action = self.env['ir.actions.act_window']._for_xml_id('custmgmt_addon.custmgmt_warning_action')
+        self.assertEqual(action['context'], "{'search_default_my_open': 1}")
+        search_view = self.env.ref('custmgmt_addon.custmgmt_warning_view_search')
+        node = etree.fromstring(search_view.arch).xpath("//filter[@name='my_open']")[0]
+        for user in (self.salesman, self.leader):
+            domain = ast.literal_eval(node.get('domain').replace('uid', str(user.id)))
+            self.assertEqual(self.Warning.with_user(user).search(domain).partner_id, customer,
+                             f"{user.name} finds the warning under My Open Warnings")
+        self.assertFalse(self.Warning.with_user(self.other).search([]))
