@@ -48,3 +48,8 @@ from . import custmgmt_evaluation
 from . import custmgmt_evaluation_engine
 from . import res_partner_evaluation
 from . import custmgmt_overview
+from . import res_company_warning
+from . import res_partner_warning
+from . import res_config_settings_warning
+from . import custmgmt_warning
+from . import custmgmt_warning_engine

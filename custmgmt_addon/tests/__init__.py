@@ -21,3 +21,4 @@ from . import test_evaluation
 from . import test_documents
 from . import test_overview
 from . import test_overview_tour
+from . import test_warning
