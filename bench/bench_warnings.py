@@ -174,14 +174,14 @@ def build_data(env, customers, invoices):
         INSERT INTO custmgmt_visit (partner_id, company_id, user_id, date, kind, state, next_steps,
                                     create_date, write_date, create_uid, write_uid)
         SELECT id, %(company)s, user_id, CURRENT_DATE - (id %% 60), 'routine', 'done', 'Bench', NOW(), NOW(), 1, 1
-          FROM res_partner WHERE name LIKE 'Bench customer %%' AND customer_tier ->> %(key)s IN ('a', 'b')
+          FROM res_partner WHERE name LIKE 'Bench customer %%' AND custmgmt_tier ->> %(key)s IN ('a', 'b')
     """, {'company': company.id, 'key': key})
     cr.execute("""
         INSERT INTO custmgmt_decision_member (partner_id, company_id, department, name, decision_role, is_coach,
                                               active, create_date, write_date, create_uid, write_uid)
         SELECT id, %(company)s, 'management', 'Leader ' || id, 'leader', id %% 3 = 0, id %% 9 != 0,
                NOW(), NOW(), 1, 1
-          FROM res_partner WHERE name LIKE 'Bench customer %%' AND customer_tier ->> %(key)s IN ('a', 'b')
+          FROM res_partner WHERE name LIKE 'Bench customer %%' AND custmgmt_tier ->> %(key)s IN ('a', 'b')
     """, {'company': company.id, 'key': key})
     cr.execute("ANALYZE")
     cr.commit()
@@ -230,7 +230,7 @@ def change_one_percent(env):
 FLOOR_SQL = {
     'key_decline': """
         SELECT COUNT(*) FROM (
-            SELECT move.commercial_partner_id, partner.customer_tier ->> %(key)s AS tier,
+            SELECT move.commercial_partner_id, partner.custmgmt_tier ->> %(key)s AS tier,
                    COALESCE(SUM(move.amount_untaxed_signed) FILTER (WHERE move.invoice_date >= %(r0)s), 0) AS cur,
                    SUM(move.amount_untaxed_signed) FILTER (WHERE move.invoice_date >= %(p0)s
                                                              AND move.invoice_date < %(p1)s) AS prev,
@@ -240,7 +240,7 @@ FLOOR_SQL = {
              WHERE move.company_id = %(company)s AND move.state = 'posted'
                AND move.move_type IN ('out_invoice', 'out_refund')
                AND move.invoice_date >= LEAST(%(p0)s, %(y0)s) AND move.invoice_date < %(r1)s
-               AND partner.customer_tier ->> %(key)s IN ('a', 'b')
+               AND partner.custmgmt_tier ->> %(key)s IN ('a', 'b')
           GROUP BY 1, 2) s
          WHERE (s.prev > 0 AND (s.prev - s.cur) * 100 >= %(decline_pct)s * s.prev - 1e-9)
             OR (s.year > 0 AND (s.year - s.cur) * 100 >= %(decline_pct)s * s.year - 1e-9)
@@ -315,7 +315,7 @@ FLOOR_SQL = {
     """,
     'complaints': """
         SELECT COUNT(*) FROM (
-            SELECT partner.commercial_partner_id, partner.customer_tier ->> %(key)s AS tier, COUNT(*) AS n,
+            SELECT partner.commercial_partner_id, partner.custmgmt_tier ->> %(key)s AS tier, COUNT(*) AS n,
                    COUNT(*) FILTER (WHERE complaint.kind = 'quality') AS q
               FROM custmgmt_complaint complaint
               JOIN res_partner customer ON customer.id = complaint.partner_id
@@ -335,13 +335,13 @@ FLOOR_SQL = {
     """,
     'service_gap': """
         SELECT COUNT(*) FROM (
-            SELECT partner.customer_tier ->> %(key)s AS tier,
+            SELECT partner.custmgmt_tier ->> %(key)s AS tier,
                    (SELECT MAX(date) FROM custmgmt_visit v WHERE v.partner_id = partner.id
                        AND v.company_id = %(company)s AND v.state = 'done' AND v.kind != 'top_management') AS last,
                    (SELECT MIN(date) FROM custmgmt_tier_history h WHERE h.partner_id = partner.id
                        AND h.company_id = %(company)s AND h.new_tier IS NOT NULL) AS since
               FROM res_partner partner
-             WHERE partner.customer_tier ->> %(key)s IS NOT NULL AND partner.active AND partner.parent_id IS NULL
+             WHERE partner.custmgmt_tier ->> %(key)s IS NOT NULL AND partner.active AND partner.parent_id IS NULL
                AND NOT COALESCE(partner.custmgmt_visit_opt_out, FALSE)) s
          WHERE %(today)s::date - COALESCE(s.last + (%(intervals)s::jsonb ->> s.tier)::int, s.since, %(today)s)
                > (%(intervals)s::jsonb ->> s.tier)::int
@@ -349,7 +349,7 @@ FLOOR_SQL = {
     """,
     'stale_archive': """
         SELECT COUNT(*) FROM res_partner partner
-         WHERE partner.customer_tier ->> %(key)s IN ('a', 'b') AND partner.active AND partner.parent_id IS NULL
+         WHERE partner.custmgmt_tier ->> %(key)s IN ('a', 'b') AND partner.active AND partner.parent_id IS NULL
            AND COALESCE(partner.custmgmt_archive_reviewed_on, partner.create_date::date)
                + %(stale_months)s * INTERVAL '1 month' <= %(today)s
     """,
@@ -361,7 +361,7 @@ FLOOR_SQL = {
                    COUNT(*) FILTER (WHERE NOT member.active AND member.is_coach) AS ac,
                    COUNT(*) FILTER (WHERE member.active AND member.is_coach) AS c
               FROM custmgmt_decision_member member JOIN res_partner partner ON partner.id = member.partner_id
-             WHERE member.company_id = %(company)s AND partner.customer_tier ->> %(key)s IN ('a', 'b')
+             WHERE member.company_id = %(company)s AND partner.custmgmt_tier ->> %(key)s IN ('a', 'b')
           GROUP BY 1) s
          WHERE (s.al > 0 AND s.l = 0) OR (s.ac > 0 AND s.c = 0)
     """,

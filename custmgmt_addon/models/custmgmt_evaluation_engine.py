@@ -138,21 +138,10 @@ class CustmgmtEvaluationEngine(models.AbstractModel):
         for pid, delay in self.env.execute_query(SQL(
             """
             SELECT paid.partner_id, AVG(GREATEST(paid.paid_on - paid.due, 0))
-              FROM (SELECT partner.commercial_partner_id AS partner_id,
-                           COALESCE(line.date_maturity, line.date) AS due,
-                           MAX(partial.max_date) AS paid_on
-                      FROM account_move_line line
-                      JOIN account_account account ON account.id = line.account_id
-                      JOIN account_move move ON move.id = line.move_id
-                      JOIN res_partner partner ON partner.id = line.partner_id
-                      JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-                     WHERE account.account_type = 'asset_receivable' AND line.parent_state = 'posted'
-                       AND line.reconciled AND move.move_type = 'out_invoice'
-                       AND line.company_id = %(company)s
-                  GROUP BY line.id, partner.commercial_partner_id) paid
-             WHERE paid.paid_on >= %(start)s AND paid.paid_on < %(end)s
+              FROM (%(settled)s) paid
+             WHERE paid.paid_on < %(end)s
           GROUP BY paid.partner_id
-            """, company=company.id, start=start, end=end)):
+            """, settled=self.env['res.partner']._custmgmt_settled_items_sql(company, start), end=end)):
             put(pid, payment_delay=float(delay))
         # overdue at the period's end: open receivable items due before it
         for pid, amount in self.env.execute_query(SQL(

@@ -33,13 +33,13 @@ class CustmgmtWarningEngine(models.AbstractModel):
 
     @api.model
     def _tier_sql(self, company, alias='partner'):
-        return SQL("%s.customer_tier ->> %s", SQL.identifier(alias), str(company.id))
+        return SQL("%s.custmgmt_tier ->> %s", SQL.identifier(alias), str(company.id))
 
     @api.model
     def _signals_key_decline(self, company, policy, today):
         self.env['account.move'].flush_model(['company_id', 'state', 'move_type', 'invoice_date',
                                               'amount_untaxed_signed', 'commercial_partner_id'])
-        self.env['res.partner'].flush_model(['customer_tier'])
+        self.env['res.partner'].flush_model(['custmgmt_tier'])
         recent, previous, year_before = warning_rules.decline_windows(today, policy['decline_months'])
         rows = self.env.execute_query(SQL(
             """
@@ -101,34 +101,16 @@ class CustmgmtWarningEngine(models.AbstractModel):
         receivable items of customer invoices, days from due date to last
         payment), over 3 and 12 months; the oldest overdue item as the
         collection matrix reads it."""
-        self.env['account.move.line'].flush_model(
-            ['account_id', 'parent_state', 'reconciled', 'company_id', 'partner_id', 'date_maturity', 'date',
-             'move_id'])
-        self.env['account.partial.reconcile'].flush_model(['debit_move_id', 'max_date'])
-        since = fields.Date.subtract(today, months=12)
         rows = self.env.execute_query(SQL(
             """
             SELECT paid.partner_id,
                    AVG(GREATEST(paid.paid_on - paid.due, 0)) FILTER (WHERE paid.paid_on >= %(recent)s),
                    AVG(GREATEST(paid.paid_on - paid.due, 0))
-              FROM (SELECT partner.commercial_partner_id AS partner_id,
-                           COALESCE(line.date_maturity, line.date) AS due,
-                           MAX(partial.max_date) AS paid_on
-                      FROM account_move_line line
-                      JOIN account_account account ON account.id = line.account_id
-                      JOIN account_move move ON move.id = line.move_id
-                      JOIN res_partner partner ON partner.id = line.partner_id
-                      JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-                     WHERE account.account_type = 'asset_receivable'
-                       AND line.parent_state = 'posted'
-                       AND line.reconciled
-                       AND move.move_type = 'out_invoice'
-                       AND line.company_id = %(company)s
-                       AND partial.max_date >= %(since)s
-                  GROUP BY line.id, partner.commercial_partner_id) paid
+              FROM (%(settled)s) paid
           GROUP BY paid.partner_id
             """,
-            company=company.id, since=since, recent=fields.Date.subtract(today, months=3),
+            settled=self.env['res.partner']._custmgmt_settled_items_sql(company, fields.Date.subtract(today, months=12)),
+            recent=fields.Date.subtract(today, months=3),
         ))
         delays = {pid: (recent and float(recent), year and float(year)) for pid, recent, year in rows}
         overdue = self.env['custmgmt.collection']._overdue_customers(company, today)
@@ -166,7 +148,7 @@ class CustmgmtWarningEngine(models.AbstractModel):
     @api.model
     def _signals_complaints(self, company, policy, today):
         self.env['custmgmt.complaint'].flush_model(['company_id', 'partner_id', 'date_received', 'kind', 'state'])
-        self.env['res.partner'].flush_model(['commercial_partner_id', 'customer_tier'])
+        self.env['res.partner'].flush_model(['commercial_partner_id', 'custmgmt_tier'])
         rows = self.env.execute_query(SQL(
             """
             SELECT partner.commercial_partner_id, %(tier)s, COUNT(*),
@@ -224,7 +206,7 @@ class CustmgmtWarningEngine(models.AbstractModel):
 
     @api.model
     def _signals_stale_archive(self, company, policy, today):
-        self.env['res.partner'].flush_model(['customer_tier', 'custmgmt_archive_reviewed_on', 'active', 'parent_id'])
+        self.env['res.partner'].flush_model(['custmgmt_tier', 'custmgmt_archive_reviewed_on', 'active', 'parent_id'])
         rows = self.env.execute_query(SQL(
             """
             SELECT partner.id, %(tier)s, partner.custmgmt_archive_reviewed_on, partner.create_date::date
@@ -331,7 +313,7 @@ class CustmgmtWarningEngine(models.AbstractModel):
     def _routing(self, company, partner_ids):
         """``{partner_id: (tier, salesperson_id, leader_id)}`` (the leader as the
         visits read it: the active sales team of the salesperson)."""
-        self.env['res.partner'].flush_model(['customer_tier', 'user_id'])
+        self.env['res.partner'].flush_model(['custmgmt_tier', 'user_id'])
         self.env['res.users'].flush_model(['sale_team_id'])
         self.env['crm.team'].flush_model(['user_id', 'active'])
         rows = self.env.execute_query(SQL(

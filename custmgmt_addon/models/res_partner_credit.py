@@ -317,30 +317,47 @@ class ResPartner(models.Model):
         # payment delay: receivable items of customer invoices settled in the
         # last 12 months, days from their due date to their last payment (0 when on time)
         for partner_id, delay in self.env.execute_query(SQL(
-            """
-            SELECT paid.partner_id, AVG(GREATEST(paid.paid_on - paid.due, 0))
-              FROM (SELECT partner.commercial_partner_id AS partner_id,
-                           COALESCE(line.date_maturity, line.date) AS due,
-                           MAX(partial.max_date) AS paid_on
-                      FROM account_move_line line
-                      JOIN account_account account ON account.id = line.account_id
-                      JOIN account_move move ON move.id = line.move_id
-                      JOIN res_partner partner ON partner.id = line.partner_id
-                      JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-                     WHERE account.account_type = 'asset_receivable'
-                       AND line.parent_state = 'posted'
-                       AND line.reconciled
-                       AND move.move_type = 'out_invoice'
-                       AND line.company_id = %(company)s
-                       AND partner.commercial_partner_id = ANY(%(ids)s)
-                  GROUP BY line.id, partner.commercial_partner_id) paid
-             WHERE paid.paid_on >= %(since)s
-          GROUP BY paid.partner_id
-            """,
-            company=company.id, ids=commercial_ids, since=fields.Date.subtract(today, months=12),
+            "SELECT paid.partner_id, AVG(GREATEST(paid.paid_on - paid.due, 0)) FROM (%s) paid GROUP BY 1",
+            self._custmgmt_settled_items_sql(company, fields.Date.subtract(today, months=12), commercial_ids),
         )):
             figures.setdefault(partner_id, {})['delay'] = float(delay)
         return figures
+
+    @api.model
+    def _custmgmt_settled_items_sql(self, company, since, partner_ids=None):
+        """SQL of the receivable items of customer invoices of ``company``
+        settled since ``since``: ``(partner_id, due, paid_on)``, the commercial
+        partner, the due date and the date of the last payment. The one
+        definition of the payment delay (the customer's figures, the early
+        warnings, the evaluation's cooperation)."""
+        self.env['account.move.line'].flush_model(
+            ['account_id', 'parent_state', 'reconciled', 'company_id', 'partner_id', 'date_maturity', 'date',
+             'move_id'])
+        self.env['account.move'].flush_model(['move_type'])
+        self.env['account.partial.reconcile'].flush_model(['debit_move_id', 'max_date'])
+        partners = SQL("AND partner.commercial_partner_id = ANY(%s)", list(partner_ids)) \
+            if partner_ids is not None else SQL()
+        return SQL(
+            """
+            SELECT partner.commercial_partner_id AS partner_id,
+                   COALESCE(line.date_maturity, line.date) AS due,
+                   MAX(partial.max_date) AS paid_on
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+              JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.reconciled
+               AND move.move_type = 'out_invoice'
+               AND line.company_id = %(company)s
+               AND partial.max_date >= %(since)s
+               %(partners)s
+          GROUP BY line.id, partner.commercial_partner_id
+            """,
+            company=company.id, since=since, partners=partners,
+        )
 
     def action_custmgmt_open_credit_figure(self):
         """Open the items behind one credit figure of this customer, named by
