@@ -10,7 +10,7 @@ registry.category("web_tour.tours").add("custmgmt_archive_tour", {
         { content: "its decision maker", trigger: ".o_field_widget[name='custmgmt_decision_member_ids'] .o_data_row:contains('Li Na')" },
         { content: "its competitor", trigger: ".o_field_widget[name='custmgmt_competitor_line_ids'] .o_data_row:contains('Rival Metals')" },
         { content: "the credit page", trigger: ".o_notebook .nav-link[name='custmgmt_credit_page']", run: "click" },
-        { content: "its credit standing", trigger: ".o_field_widget[name='credit_standing']:contains('Watch')" },
+        { content: "its credit standing", trigger: ".o_field_widget[name='custmgmt_credit_standing']:contains('Watch')" },
         { content: "the service and complaints pages follow", trigger: ".o_notebook .nav-link[name='custmgmt_service_page'] ~ .nav-link[name='custmgmt_complaints'], .o_notebook .nav-item:has(.nav-link[name='custmgmt_service_page']) ~ .nav-item:has(.nav-link[name='custmgmt_complaints'])" },
         { content: "the visits button shows, not under More", trigger: ".o-form-buttonbox > .oe_stat_button[name='action_custmgmt_open_visits']" },
     ],
