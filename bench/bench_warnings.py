@@ -66,7 +66,7 @@ def build_data(env, customers, invoices):
     # archives reviewed at some point of the last 12 months, created two years ago
     cr.execute("""
         INSERT INTO res_partner (name, complete_name, is_company, customer_rank, active, type, autopost_bills,
-                                 user_id, customer_tier, credit_limit, custmgmt_archive_reviewed_on,
+                                 user_id, custmgmt_tier, credit_limit, custmgmt_archive_reviewed_on,
                                  create_date, write_date, create_uid, write_uid)
         SELECT 'Bench customer ' || n, 'Bench customer ' || n, TRUE, 1, TRUE, 'contact', 'ask',
                (%(users)s::int[])[1 + n %% %(nusers)s],
