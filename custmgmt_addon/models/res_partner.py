@@ -23,20 +23,20 @@ class ResPartner(models.Model):
     # FIELDS: basic data (基础资料)
     # ------------------------------------------------------------
 
-    custmgmt_registered_capital = fields.Monetary(
+    custmgmt_registered_capital = fields.Monetary(string="Registered Capital",
         currency_field='currency_id', groups=ARCHIVE_GROUP,
         help="Registered capital (注册资本) as in the business registration.")
-    custmgmt_year_founded = fields.Integer(groups=ARCHIVE_GROUP)
+    custmgmt_year_founded = fields.Integer(string="Year Founded", groups=ARCHIVE_GROUP)
     custmgmt_years_in_business = fields.Integer(
         string="Years in Business", compute='_compute_years_in_business', groups=ARCHIVE_GROUP)
     custmgmt_industry_position = fields.Selection(
         [('leader', 'Industry leader'),
          ('major', 'Major player'),
          ('average', 'Average player'),
-         ('minor', 'Minor player')],
+         ('minor', 'Minor player')], string="Industry Position",
         groups=ARCHIVE_GROUP)
     custmgmt_employee_count = fields.Integer(string="Employees", groups=ARCHIVE_GROUP)
-    custmgmt_business_situation = fields.Text(
+    custmgmt_business_situation = fields.Text(string="Business Situation",
         groups=ARCHIVE_GROUP,
         help="How the customer's own business is going: products, markets, plans.")
 
@@ -44,11 +44,11 @@ class ResPartner(models.Model):
     # FIELDS: credit data (信誉资料)
     # ------------------------------------------------------------
 
-    custmgmt_statement_day = fields.Integer(
+    custmgmt_statement_day = fields.Integer(string="Statement Day",
         groups=ARCHIVE_GROUP,
         help="Day of the month the customer closes its accounts (结账日), 1 to 31.")
     custmgmt_credit_standing = fields.Selection(
-        [('good', 'Good'), ('normal', 'Normal'), ('watch', 'Watch'), ('bad', 'Bad')],
+        [('good', 'Good'), ('normal', 'Normal'), ('watch', 'Watch'), ('bad', 'Bad')], string="Credit Standing",
         tracking=True, groups=ARCHIVE_GROUP)
     custmgmt_last_credit_review_date = fields.Date(string="Last Credit Review", groups=ARCHIVE_GROUP)
 
@@ -57,8 +57,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     custmgmt_sales_staff_count = fields.Integer(string="Sales Staff", groups=ARCHIVE_GROUP)
-    custmgmt_market_coverage = fields.Char(groups=ARCHIVE_GROUP)
-    custmgmt_business_area = fields.Char(groups=ARCHIVE_GROUP)
+    custmgmt_market_coverage = fields.Char(string="Market Coverage", groups=ARCHIVE_GROUP)
+    custmgmt_business_area = fields.Char(string="Business Area", groups=ARCHIVE_GROUP)
     custmgmt_warehouse_area = fields.Float(string="Warehouse Area (m²)", groups=ARCHIVE_GROUP)
     custmgmt_transport_mode = fields.Selection(
         [('own_fleet', 'Own fleet'),
@@ -66,7 +66,7 @@ class ResPartner(models.Model):
          ('rail', 'Rail'),
          ('sea', 'Sea'),
          ('pickup', 'Customer pickup'),
-         ('mixed', 'Mixed')],
+         ('mixed', 'Mixed')], string="Transport Mode",
         groups=ARCHIVE_GROUP)
 
     # ------------------------------------------------------------
@@ -77,7 +77,7 @@ class ResPartner(models.Model):
         [('acquaintance', 'Acquaintance'),
          ('meeting', 'Meeting'),
          ('trust', 'Trust'),
-         ('alliance', 'Alliance')],
+         ('alliance', 'Alliance')], string="Relationship Stage",
         tracking=True, groups=ARCHIVE_GROUP)
     custmgmt_personality = fields.Selection(
         [('stable', 'Stable'),
@@ -91,21 +91,21 @@ class ResPartner(models.Model):
         'res.users', string="Archive Owner", compute='_compute_archive_user_id',
         store=True, readonly=False, tracking=True, groups=ARCHIVE_GROUP,
         help="The one person responsible for this customer file; defaults to the salesperson.")
-    custmgmt_purchase_decision_process = fields.Text(groups=ARCHIVE_GROUP)
+    custmgmt_purchase_decision_process = fields.Text(string="Purchase Decision Process", groups=ARCHIVE_GROUP)
     custmgmt_decision_member_ids = fields.One2many(
         'custmgmt.decision.member', 'partner_id', string="Decision Chain", groups=ARCHIVE_GROUP)
     custmgmt_competitor_line_ids = fields.One2many(
         'custmgmt.competitor.line', 'partner_id', string="Competitors", groups=ARCHIVE_GROUP)
     custmgmt_sales_month_ids = fields.One2many(
         'custmgmt.partner.sales.month', 'partner_id', string="Monthly Sales", groups=ARCHIVE_GROUP)
-    custmgmt_decision_member_count = fields.Integer(
+    custmgmt_decision_member_count = fields.Integer(string="Decision Member Count",
         compute='_compute_decision_member_count', groups=ARCHIVE_GROUP)
     custmgmt_archive_editable = fields.Boolean(
         string="May Edit the Archive", compute='_compute_custmgmt_archive_editable', groups=ARCHIVE_GROUP,
         help="The current user may add to the decision chain and the competitors of this customer: "
              "its salesperson, its archive owner or a Manager.")
     custmgmt_company_currency_id = fields.Many2one(
-        'res.currency', compute='_compute_company_currency_id', groups=ARCHIVE_GROUP)
+        'res.currency', string="Company Currency", compute='_compute_company_currency_id', groups=ARCHIVE_GROUP)
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -263,8 +263,10 @@ class ResPartner(models.Model):
 
     custmgmt_complaint_ids = fields.One2many('custmgmt.complaint', 'partner_id', string="Complaints", groups=ARCHIVE_GROUP)
     custmgmt_dispute_ids = fields.One2many('custmgmt.dispute', 'partner_id', string="Disputes", groups=ARCHIVE_GROUP)
-    custmgmt_complaint_count = fields.Integer(compute='_compute_complaint_dispute_count', groups=ARCHIVE_GROUP)
-    custmgmt_dispute_count = fields.Integer(compute='_compute_complaint_dispute_count', groups=ARCHIVE_GROUP)
+    custmgmt_complaint_count = fields.Integer(string="Complaint Count",
+        compute='_compute_complaint_dispute_count', groups=ARCHIVE_GROUP)
+    custmgmt_dispute_count = fields.Integer(string="Dispute Count",
+        compute='_compute_complaint_dispute_count', groups=ARCHIVE_GROUP)
 
     def _compute_complaint_dispute_count(self):
         complaints = dict(self.env['custmgmt.complaint']._read_group(

@@ -20,25 +20,26 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     custmgmt_tier = fields.Selection(
-        TIER_SELECTION, company_dependent=True, groups=ARCHIVE_GROUP,
+        TIER_SELECTION, string="Customer Tier", company_dependent=True, groups=ARCHIVE_GROUP,
         help="Strategic (A), key (B) or general (C) customer of the current company, "
              "recomputed from posted invoices by the tier engine.")
     custmgmt_tier_monthly_average = fields.Float(
         string="Monthly Average Sales", company_dependent=True, groups=ARCHIVE_GROUP,
         digits=(16, 2), help="Average monthly untaxed sales over the tier window, in company currency.")
     # per company too, kept in custmgmt.tier.position (see there why)
-    custmgmt_tier_rank = fields.Integer(compute='_compute_tier_position', groups=ARCHIVE_GROUP)
+    custmgmt_tier_rank = fields.Integer(string="Tier Rank", compute='_compute_tier_position', groups=ARCHIVE_GROUP)
     custmgmt_tier_share_before = fields.Float(
         string="Share Ranked Above (%)", compute='_compute_tier_position', groups=ARCHIVE_GROUP, digits=(16, 2),
         help="Share of the company's sales made by the customers ranked above this one.")
-    custmgmt_tier_computed_on = fields.Date(compute='_compute_tier_position', groups=ARCHIVE_GROUP)
-    custmgmt_tier_locked = fields.Boolean(
+    custmgmt_tier_computed_on = fields.Date(string="Tier Computed On", compute='_compute_tier_position', groups=ARCHIVE_GROUP)
+    custmgmt_tier_locked = fields.Boolean(string="Tier Locked",
         company_dependent=True, groups=ARCHIVE_GROUP,
         help="A locked tier is kept by the recompute, which still refreshes its figures.")
     custmgmt_tier_lock_reason = fields.Char(string="Lock Reason", company_dependent=True, groups=ARCHIVE_GROUP)
     custmgmt_tier_explanation = fields.Char(
         string="Why This Tier", compute='_compute_tier_explanation', groups=ARCHIVE_GROUP)
-    custmgmt_tier_history_count = fields.Integer(compute='_compute_tier_history_count', groups=ARCHIVE_GROUP)
+    custmgmt_tier_history_count = fields.Integer(string="Tier History Count",
+        compute='_compute_tier_history_count', groups=ARCHIVE_GROUP)
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
