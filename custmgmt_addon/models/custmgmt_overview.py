@@ -141,7 +141,7 @@ class CustmgmtOverview(models.AbstractModel):
         Warning = self.env['custmgmt.warning']
         if not {'state', 'kind', 'severity', 'partner_id', 'company_id'} <= set(Warning._fields):
             return None
-        base = expression.AND([[('state', '=', 'open'), ('company_id', 'in', self.env.companies.ids)],
+        base = expression.AND([[('state', 'in', ('open', 'acknowledged')), ('company_id', 'in', self.env.companies.ids)],
                            self._in_scope(scope[1])])
         groups = Warning._read_group(list(base), ['kind', 'severity'], ['__count'])
         kinds = dict(Warning._fields['kind']._description_selection(self.env))
