@@ -203,7 +203,7 @@ def main():
             results[label] = measure(env, user, company)
             first, best, queries = results[label]
             print(f"overview as {label}: first {first:.2f} s, best {best:.2f} s, {queries} queries", flush=True)
-        pareto_env = env['custmgmt.overview'].with_user(manager).with_context(allowed_company_ids=company.ids)
+        pareto_env = env['custmgmt.pareto'].with_user(manager).with_context(allowed_company_ids=company.ids)
         pareto, data = best_of(REPEAT, lambda: pareto_env.get_pareto('company'))
         print(f"Pareto of the company: {pareto:.2f} s, {len(data['points'])} bars for {data['customers']} customers",
               flush=True)

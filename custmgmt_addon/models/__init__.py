@@ -45,11 +45,14 @@ from . import res_company_evaluation
 from . import res_config_settings_evaluation
 from . import account_move_evaluation
 from . import custmgmt_evaluation
+from . import custmgmt_evaluation_figures
 from . import custmgmt_evaluation_engine
 from . import res_partner_evaluation
 from . import custmgmt_overview
+from . import custmgmt_pareto
 from . import res_company_warning
 from . import res_partner_warning
 from . import res_config_settings_warning
 from . import custmgmt_warning
+from . import custmgmt_warning_signals
 from . import custmgmt_warning_engine

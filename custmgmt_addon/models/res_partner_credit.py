@@ -337,27 +337,7 @@ class ResPartner(models.Model):
         self.env['account.partial.reconcile'].flush_model(['debit_move_id', 'max_date'])
         partners = SQL("AND partner.commercial_partner_id = ANY(%s)", list(partner_ids)) \
             if partner_ids is not None else SQL()
-        return SQL(
-            """
-            SELECT partner.commercial_partner_id AS partner_id,
-                   COALESCE(line.date_maturity, line.date) AS due,
-                   MAX(partial.max_date) AS paid_on
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN account_move move ON move.id = line.move_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-              JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
-               AND line.reconciled
-               AND move.move_type = 'out_invoice'
-               AND line.company_id = %(company)s
-               AND partial.max_date >= %(since)s
-               %(partners)s
-          GROUP BY line.id, partner.commercial_partner_id
-            """,
-            company=company.id, since=since, partners=partners,
-        )
+        return SQL(credit_rules.SETTLED_ITEMS_QUERY, company=company.id, since=since, partners=partners)
 
     def action_custmgmt_open_credit_figure(self):
         """Open the items behind one credit figure of this customer, named by

@@ -105,3 +105,27 @@ def exception_deciders(finance_user_ids, collection_user_id, requester_id):
 def limit_is_valid(credit_limit):
     """A credit limit is an amount of 0 or more (0: no limit)."""
     return credit_limit is None or credit_limit is False or credit_limit >= 0
+
+
+# the receivable items of customer invoices settled since a date, with their due date and
+# the date of their last payment: what the payment delay averages (the customer's figures,
+# the early warnings, the evaluation's cooperation). Placeholders: company, since, partners
+# (an SQL condition on partner.commercial_partner_id, or nothing).
+SETTLED_ITEMS_QUERY = """
+            SELECT partner.commercial_partner_id AS partner_id,
+                   COALESCE(line.date_maturity, line.date) AS due,
+                   MAX(partial.max_date) AS paid_on
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+              JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.reconciled
+               AND move.move_type = 'out_invoice'
+               AND line.company_id = %(company)s
+               AND partial.max_date >= %(since)s
+               %(partners)s
+          GROUP BY line.id, partner.commercial_partner_id
+"""

@@ -22,3 +22,6 @@ from . import test_documents
 from . import test_overview
 from . import test_overview_tour
 from . import test_warning
+from . import test_hardening_records
+from . import test_warning_flow
+from . import test_visit_schedule

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo import Command, fields
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from ..models import custmgmt_overview
+from ..models import custmgmt_pareto
 from .common import CustmgmtCreditCommon
 
 
@@ -202,7 +202,7 @@ class TestPareto(OverviewData, CustmgmtCreditCommon):
                              ('P5', 'c', 10.0, cls.salesman), ('P6', 'c', -20.0, cls.colleague))]
 
     def test_company_chart(self):
-        data = self.env['custmgmt.overview'].with_user(self.manager).get_pareto()
+        data = self.env['custmgmt.pareto'].with_user(self.manager).get_pareto()
         self.assertEqual(data['scope'], 'company')
         self.assertEqual([p['name'] for p in data['points']], ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'])
         self.assertEqual([p['tier'] for p in data['points']], ['a', 'a', 'b', 'c', 'c', 'c'])
@@ -213,7 +213,7 @@ class TestPareto(OverviewData, CustmgmtCreditCommon):
         self.assertEqual(data['points'][0]['id'], self.customers[0].id)
 
     def test_salesperson_and_team(self):
-        Overview = self.env['custmgmt.overview']
+        Overview = self.env['custmgmt.pareto']
         own = Overview.with_user(self.salesman).get_pareto()
         self.assertEqual((own['scope'], own['res_id']), ('user', self.salesman.id))
         self.assertEqual([p['name'] for p in own['points']], ['P1', 'P3', 'P5'])
@@ -225,8 +225,8 @@ class TestPareto(OverviewData, CustmgmtCreditCommon):
         self.assertEqual([p['name'] for p in picked['points']], ['P2', 'P6'])
 
     def test_tail_grouped(self):
-        with patch.object(custmgmt_overview, 'PARETO_BARS', 3):
-            data = self.env['custmgmt.overview'].with_user(self.manager).get_pareto()
+        with patch.object(custmgmt_pareto, 'PARETO_BARS', 3):
+            data = self.env['custmgmt.pareto'].with_user(self.manager).get_pareto()
         self.assertEqual([p['name'] for p in data['points']], ['P1', 'P2', 'Others (4)'])
         others = data['points'][-1]
         self.assertEqual((others['id'], others['count'], others['average']), (None, 4, 80.0))

@@ -39,7 +39,7 @@ export class CustmgmtPareto extends Component {
     }
 
     async load(scope = false, resId = false) {
-        this.state.data = await this.orm.call("custmgmt.overview", "get_pareto", [], {
+        this.state.data = await this.orm.call("custmgmt.pareto", "get_pareto", [], {
             scope,
             res_id: resId,
         });
