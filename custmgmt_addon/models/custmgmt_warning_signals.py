@@ -175,12 +175,12 @@ class CustmgmtWarningSignals(models.AbstractModel):
 
     @api.model
     def _signals_service_gap(self, company, policy, today):
-        """The visit cadence's own due dates (``custmgmt.visit``)."""
-        Visit = self.env['custmgmt.visit']
+        """The visit cadence's own due dates (``custmgmt.visit.planner``)."""
+        Planner = self.env['custmgmt.visit.planner']
         service = company._custmgmt_service_policy()
         signals = {}
-        for row in Visit._custmgmt_cadence_rows(company):
-            due, _top_due = Visit._custmgmt_due_dates(row, service, today)
+        for row in Planner._custmgmt_cadence_rows(company):
+            due, _top_due = Planner._custmgmt_due_dates(row, service, today)
             sig = warning_rules.service_gap(row.tier, due, service['intervals'].get(row.tier), today)
             if sig:
                 signals[row.partner_id] = sig
