@@ -93,7 +93,7 @@ def build_data(env, customers, items):
     cr.execute("SELECT MIN(id) FROM account_move WHERE name LIKE 'BENCHAR/%'")
     first_move = cr.fetchone()[0]
     cr.execute("""
-        INSERT INTO account_move_line (move_id, account_id, partner_id, company_id, currency_id, custmgmt_company_currency_id,
+        INSERT INTO account_move_line (move_id, account_id, partner_id, company_id, currency_id, company_currency_id,
                                        display_type, parent_state, date, date_maturity, balance, debit, credit,
                                        amount_currency, amount_residual, amount_residual_currency, reconciled,
                                        create_date, write_date, create_uid, write_uid)
@@ -132,7 +132,7 @@ def build_whale(env, company, items=WHALE_ITEMS):
     """, [move])
     account = cr.fetchone()[0]
     cr.execute("""
-        INSERT INTO account_move_line (move_id, account_id, partner_id, company_id, currency_id, custmgmt_company_currency_id,
+        INSERT INTO account_move_line (move_id, account_id, partner_id, company_id, currency_id, company_currency_id,
                                        display_type, parent_state, date, date_maturity, balance, debit, credit,
                                        amount_currency, amount_residual, amount_residual_currency, reconciled,
                                        create_date, write_date, create_uid, write_uid)
