@@ -77,3 +77,11 @@ def test_partner_fields_renamed_by_18_0_2_are_followed(tmp_path, capsys):
     after["core_columns"]["res_partner"]["custmgmt_tier"] = {"7": {"1": "b"}}
     rc, out = run(tmp_path, capsys, before, after)
     assert rc == 1 and "res_partner.customer_tier of row 7" in out
+
+
+def test_a_view_removed_on_purpose_is_not_a_loss(tmp_path, capsys):
+    before = snapshot(xmlids={"custmgmt_tier_register_view_graph": ["ir.ui.view", 11],
+                              "some_other_view": ["ir.ui.view", 12]})
+    rc, out = run(tmp_path, capsys, before, snapshot(xmlids={}))
+    assert rc == 1
+    assert "some_other_view" in out and "custmgmt_tier_register_view_graph" not in out
