@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import credit as credit_rules
-from .custmgmt_job_runner import CRON_COLLECTION, JOB_CALL_SECONDS
+from .custmgmt_job_runner import CRON_COLLECTION
 
 COLLECTION_BATCH = 1000
 
@@ -276,18 +276,4 @@ class CustmgmtCollection(models.AbstractModel):
         """Daily collection matrix of every company, in calls of about
         JOB_CALL_SECONDS: while work remains the cron framework calls again,
         and the next call finishes what this one left (the run is idempotent)."""
-        runner = self.env['custmgmt.job.runner']
-        auto_commit = runner._cron_start(CRON_COLLECTION)
-        if auto_commit is None:
-            return
-        started = time.monotonic()
-        done = remaining = 0
-        companies = self.env['res.company'].search([])
-        for index, company in enumerate(companies):
-            budget = max(JOB_CALL_SECONDS - (time.monotonic() - started), 1)
-            company_done, remaining = self._run(company, auto_commit=auto_commit, max_seconds=budget)
-            done += company_done
-            if remaining:
-                remaining += len(companies) - index - 1
-                break
-        runner._cron_progress(CRON_COLLECTION, done, remaining)
+        self.env['custmgmt.job.runner']._cron_each_company(CRON_COLLECTION, self._run)

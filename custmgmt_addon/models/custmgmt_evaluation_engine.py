@@ -7,7 +7,6 @@ from odoo.tools import SQL, split_every
 
 from ..rules import evaluation as eval_rules
 from .custmgmt_evaluation import MEASURED_FIELDS as MEASURED
-from .custmgmt_job_runner import JOB_CALL_SECONDS
 
 CRON_EVALUATION = 'custmgmt_addon.ir_cron_evaluation'
 EVALUATION_BATCH = 2000
@@ -323,18 +322,4 @@ class CustmgmtEvaluationEngine(models.AbstractModel):
     def _cron_run(self):
         """Scheduled action: every company, in calls of about JOB_CALL_SECONDS;
         while work remains the cron framework calls again."""
-        runner = self.env['custmgmt.job.runner']
-        auto_commit = runner._cron_start(CRON_EVALUATION)
-        if auto_commit is None:
-            return
-        started = time.monotonic()
-        done = remaining = 0
-        companies = self.env['res.company'].sudo().search([])
-        for index, company in enumerate(companies):
-            budget = max(JOB_CALL_SECONDS - (time.monotonic() - started), 1)
-            company_done, remaining = self._run(company, auto_commit=auto_commit, max_seconds=budget)
-            done += company_done
-            if remaining:
-                remaining += len(companies) - index - 1
-                break
-        runner._cron_progress(CRON_EVALUATION, done, remaining)
+        self.env['custmgmt.job.runner']._cron_each_company(CRON_EVALUATION, self._run)

@@ -1,12 +1,13 @@
 import logging
 import threading
+import time
 from datetime import timedelta
 
 import psycopg2.errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -101,6 +102,72 @@ class CustmgmtJobRunner(models.AbstractModel):
         cron = self._job_cron(cron_xmlid)
         if remaining and cron and not self._by_worker(cron):
             cron.sudo()._trigger()
+
+    @api.model
+    def _run_companies(self, cron_xmlid, companies, plan, write, finish, batch_size, today=None,
+                       auto_commit=False, max_seconds=None):
+        """The run every company-wide engine shares (tiers, lifecycle): hold
+        the job, then per company ``plan(company, today)`` gives ``(items,
+        count)``, ``write(company, batch, today)`` writes each batch of
+        ``batch_size`` items and ``finish(company, today, count)`` marks the
+        company done. With ``auto_commit`` (the cron worker) each batch is
+        committed, so an interrupted run resumes where it stopped: the engine
+        plans only what still differs. Past ``max_seconds`` it stops between
+        batches. Returns ``(done, remaining)``."""
+        self._lock(cron_xmlid)
+        companies = (companies or self.env['res.company'].search([])).sudo()
+        started = time.monotonic()
+        done = 0
+        for index, company in enumerate(companies):
+            run_today = today or fields.Date.context_today(company)
+            items, count = plan(company, run_today)
+            batches = list(split_every(batch_size, items, list))
+            for number, batch in enumerate(batches, 1):
+                write(company, batch, run_today)
+                done += len(batch)
+                if auto_commit:
+                    self.env.cr.commit()
+                if max_seconds is not None and time.monotonic() - started >= max_seconds \
+                        and (number < len(batches) or index + 1 < len(companies)):
+                    return done, sum(len(b) for b in batches[number:]) + len(companies) - index - 1
+            finish(company, run_today, count)
+            if auto_commit:
+                self.env.cr.commit()
+        return done, 0
+
+    @api.model
+    def _cron_call(self, cron_xmlid, run):
+        """One call of a scheduled action by the cron worker (or directly):
+        ``run(auto_commit=..., max_seconds=...)`` for about JOB_CALL_SECONDS,
+        then the progress reported (the worker calls again while work remains)."""
+        auto_commit = self._cron_start(cron_xmlid)
+        if auto_commit is None:
+            return
+        done, remaining = run(auto_commit=auto_commit, max_seconds=JOB_CALL_SECONDS)
+        self._cron_progress(cron_xmlid, done, remaining)
+
+    @api.model
+    def _cron_each_company(self, cron_xmlid, run_company):
+        """One call of a scheduled action that works company by company
+        (collection, warnings, evaluation): ``run_company(company,
+        auto_commit=..., max_seconds=...)`` returns ``(done, remaining)`` and
+        gets what is left of the call's JOB_CALL_SECONDS; the call stops at
+        the first company that left work, and reports the progress (the worker
+        calls again, and the next call finishes what this one left)."""
+        auto_commit = self._cron_start(cron_xmlid)
+        if auto_commit is None:
+            return
+        started = time.monotonic()
+        done = remaining = 0
+        companies = self.env['res.company'].sudo().search([])
+        for index, company in enumerate(companies):
+            budget = max(JOB_CALL_SECONDS - (time.monotonic() - started), 1)
+            company_done, remaining = run_company(company, auto_commit=auto_commit, max_seconds=budget)
+            done += company_done
+            if remaining:
+                remaining += len(companies) - index - 1
+                break
+        self._cron_progress(cron_xmlid, done, remaining)
 
     @api.model
     def _batch_done(self, done, remaining, auto_commit):

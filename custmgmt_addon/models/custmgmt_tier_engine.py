@@ -1,10 +1,9 @@
-import time
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
 from ..rules import tiers as tier_rules
-from .custmgmt_job_runner import CRON_TIERS, JOB_CALL_SECONDS
+from .custmgmt_job_runner import CRON_TIERS
 
 TIER_WRITE_BATCH = 5000
 
@@ -148,39 +147,16 @@ class CustmgmtTierEngine(models.AbstractModel):
         worker does (a UserError when another run holds it). Returns
         ``(done, remaining)``.
         """
-        self.env['custmgmt.job.runner']._lock(CRON_TIERS)
-        companies = (companies or self.env['res.company'].search([])).sudo()
         engine = self.sudo()
-        cr = self.env.cr
-        started = time.monotonic()
-        done = 0
-        for index, company in enumerate(companies):
-            run_today = today or fields.Date.context_today(company)
-            updates, count = engine._updates(company, run_today)
-            batches = list(split_every(TIER_WRITE_BATCH, updates, list))
-            for number, batch in enumerate(batches, 1):
-                engine._write_batch(company, batch, run_today)
-                done += len(batch)
-                if auto_commit:
-                    cr.commit()
-                if max_seconds is not None and time.monotonic() - started >= max_seconds \
-                        and (number < len(batches) or index + 1 < len(companies)):
-                    remaining = sum(len(b) for b in batches[number:]) + len(companies) - index - 1
-                    return done, remaining
-            company._custmgmt_tier_mark_run(run_today, count)
-            if auto_commit:
-                cr.commit()
-        return done, 0
+        return self.env['custmgmt.job.runner']._run_companies(
+            CRON_TIERS, companies, engine._updates, engine._write_batch,
+            lambda company, day, count: company._custmgmt_tier_mark_run(day, count), TIER_WRITE_BATCH,
+            today=today, auto_commit=auto_commit, max_seconds=max_seconds)
 
     @api.model
     def _cron_recompute(self):
         """Scheduled action: every company, in calls of about JOB_CALL_SECONDS."""
-        runner = self.env['custmgmt.job.runner']
-        auto_commit = runner._cron_start(CRON_TIERS)
-        if auto_commit is None:
-            return
-        done, remaining = self._recompute(auto_commit=auto_commit, max_seconds=JOB_CALL_SECONDS)
-        runner._cron_progress(CRON_TIERS, done, remaining)
+        self.env['custmgmt.job.runner']._cron_call(CRON_TIERS, self._recompute)
 
     @api.model
     def _preview(self, company, policy, today=None):

@@ -6,7 +6,6 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..rules import warnings as warning_rules
-from .custmgmt_job_runner import JOB_CALL_SECONDS
 
 CRON_WARNINGS = 'custmgmt_addon.ir_cron_warnings'
 WARNING_BATCH = 1000
@@ -243,18 +242,4 @@ class CustmgmtWarningEngine(models.AbstractModel):
     def _cron_scan(self):
         """Scheduled action: every company, in calls of about JOB_CALL_SECONDS;
         while work remains the cron framework calls again."""
-        runner = self.env['custmgmt.job.runner']
-        auto_commit = runner._cron_start(CRON_WARNINGS)
-        if auto_commit is None:
-            return
-        started = time.monotonic()
-        done = remaining = 0
-        companies = self.env['res.company'].search([])
-        for index, company in enumerate(companies):
-            budget = max(JOB_CALL_SECONDS - (time.monotonic() - started), 1)
-            company_done, remaining = self._scan(company, auto_commit=auto_commit, max_seconds=budget)
-            done += company_done
-            if remaining:
-                remaining += len(companies) - index - 1
-                break
-        runner._cron_progress(CRON_WARNINGS, done, remaining)
+        self.env['custmgmt.job.runner']._cron_each_company(CRON_WARNINGS, self._scan)

@@ -245,7 +245,7 @@ class TestTierEngine(JobLockMixin, CustmgmtCommon):
         Partner = self.env['res.partner'].with_company(self.company)
         settings = self.env['res.config.settings'].with_user(self.sysadmin).create({})
         with patch('odoo.addons.custmgmt_addon.models.custmgmt_tier_engine.TIER_WRITE_BATCH', 5), \
-                patch('odoo.addons.custmgmt_addon.models.custmgmt_tier_engine.JOB_CALL_SECONDS', 0):
+                patch('odoo.addons.custmgmt_addon.models.custmgmt_job_runner.JOB_CALL_SECONDS', 0):
             # a call of the cron worker stops when its time is up and says what remains
             progress = self.env['ir.cron.progress'].sudo().create({'cron_id': cron.id})
             self.env['custmgmt.tier.engine'].with_context(cron_id=cron.id, ir_cron_progress_id=progress.id)\
