@@ -2,7 +2,7 @@ import time
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.tools import SQL, format_date, split_every
 
 from ..rules import credit as credit_rules
@@ -167,31 +167,42 @@ class CustmgmtCollection(models.AbstractModel):
     @api.model
     def _send_dunning_letters(self, company, level, partner_ids, today):
         """Raise these customers to dunning ``level`` and send each the letter
-        of that level: its mail template in mass mode through the mail composer
-        (``mail.compose.message``), which renders the batch, sends it to the
-        template's recipients (the invoicing contact) in the customer's
-        language, queues the mails and logs each in the customer's chatter.
-        What the template cannot fetch cheaply per letter, this company's
-        overdue items, signature and the invoicing contacts, is read for the
-        whole batch here and handed to it in the rendering context."""
+        of that level: its mail template renders the whole batch at once
+        (``_generate_template``: subject, body, sender and its own recipients,
+        the invoicing contact, in each customer's language), and the mails are
+        created at once, logged in the customers' chatter and left to the mail
+        queue. What the template cannot fetch cheaply per letter (this
+        company's overdue items, its signature, the invoicing contacts) is read
+        for the batch here and handed to it in the rendering context. The
+        mail composer in mass mode does the same one letter at a time and took
+        half as long again at 31,000 letters (README, Benchmark)."""
         customers = self.env['res.partner'].sudo().with_company(company).browse(partner_ids)
         customers.write({'custmgmt_dunning_level': level, 'custmgmt_dunning_date': today})
         items = self._dunning_items(company, partner_ids, today)
-        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}')
-        composer = self.env['mail.compose.message'].sudo().with_company(company).with_context(
+        template = self.env.ref(f'custmgmt_addon.mail_template_dunning_{level}').sudo().with_company(company)
+        rendered = template.with_context(
             custmgmt_dunning_items={pid: self._dunning_items_html(items.get(pid, [])) for pid in partner_ids},
             custmgmt_dunning_signature=self._dunning_signature(company),
             custmgmt_dunning_contacts=self._invoice_contacts(partner_ids),
-        ).create({
-            'composition_mode': 'mass_mail', 'model': 'res.partner', 'res_ids': str(list(partner_ids)),
-            'template_id': template.id, 'force_send': False,
-        })
-        mails = composer._action_send_mail()[0]
+        )._generate_template(partner_ids, ('subject', 'body_html', 'email_from', 'reply_to', 'partner_to'))
+        default_from = company.email_formatted or self.env.user.email_formatted
         # the letter as PDF, rendered when the mail queue sends it (see mail.mail)
         report = self.env.ref('custmgmt_addon.action_report_dunning_letter', raise_if_not_found=False)
-        if report:
-            mails.write({'custmgmt_letter_report_id': report.id})
-        return mails
+        values = {
+            'model': 'res.partner', 'message_type': 'comment', 'author_id': self.env.user.partner_id.id,
+            'subtype_id': self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment'),
+            'auto_delete': template.auto_delete, 'is_notification': True,
+            'custmgmt_letter_report_id': report.id if report else False,
+        }
+        return self.env['mail.mail'].sudo().create([dict(
+            values, res_id=customer.id, record_name=customer.display_name,
+            subject=rendered[customer.id].get('subject'),
+            body=rendered[customer.id].get('body_html'), body_html=rendered[customer.id].get('body_html'),
+            email_from=rendered[customer.id].get('email_from') or default_from,
+            reply_to=rendered[customer.id].get('reply_to') or False,
+            partner_ids=[Command.set(rendered[customer.id].get('partner_ids', []))],
+            recipient_ids=[Command.set(rendered[customer.id].get('partner_ids', []))],
+        ) for customer in customers])
 
     @api.model
     def _close_paid(self, company, today, overdue, open_rows, auto_commit=False):
