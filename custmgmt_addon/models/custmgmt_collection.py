@@ -105,14 +105,17 @@ class CustmgmtCollection(models.AbstractModel):
         """One batch of collection activities, created at once. Assignees see
         them in their activities; one e-mail per activity would bury them."""
         model_id = self.env['ir.model']._get_id('res.partner')
+        # translated once for the batch (a translation looked up inside the comprehension finds
+        # no language in its frame and logs a warning with its stack for every activity)
+        summary = self.env._("Overdue receivables in %(company)s", company=company.name)
+        note = Markup('<p><a href="/odoo/action-custmgmt_addon.custmgmt_overdue_list_action">%s</a></p>') \
+            % self.env._("Open the overdue items (Finance and the customer's salesperson)")
         self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create([{
             'res_model_id': model_id, 'res_id': partner_id, 'user_id': user_id,
             'activity_type_id': types[action].id, 'date_deadline': today,
             # no amounts here: activities on a customer are read by every internal
             # user; the figures are behind the link, in the restricted aging report
-            'summary': _("Overdue receivables in %(company)s", company=company.name),
-            'note': Markup('<p><a href="/odoo/action-custmgmt_addon.custmgmt_overdue_list_action">%s</a></p>')
-            % _("Open the overdue items (Finance and the customer's salesperson)"),
+            'summary': summary, 'note': note,
         } for partner_id, user_id, action, amount, days in rows])
 
     @api.model
