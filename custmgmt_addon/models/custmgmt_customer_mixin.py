@@ -13,7 +13,8 @@ class CustmgmtCustomerMixin(models.AbstractModel):
     "Own customers" of a Customer Management User, in the record rules of
     every model that inherits this mixin, are the customers whose salesperson
     or archive owner the user is: ``('partner_id.user_id', '=', user.id)`` or
-    ``('partner_id.custmgmt_archive_user_id', '=', user.id)``."""
+    ``('partner_id.custmgmt_archive_user_id', '=', user.id)`` (in Python:
+    ``res.partner._custmgmt_own_ids``)."""
     _name = 'custmgmt.customer.mixin'
     _description = "Customer Management: record about a customer"
     _check_company_auto = True
@@ -43,9 +44,3 @@ class CustmgmtCustomerMixin(models.AbstractModel):
             tiers = dict(zip(customers.ids, customers.mapped('custmgmt_tier')))
             for record in records:
                 record.customer_tier = tiers.get(record.partner_id.commercial_partner_id.id, False)
-
-    @api.model
-    def _custmgmt_own_domain(self, user=None):
-        """The records of the user's own customers (see the class docstring)."""
-        user = user or self.env.user
-        return ['|', ('partner_id.user_id', '=', user.id), ('partner_id.custmgmt_archive_user_id', '=', user.id)]

@@ -218,6 +218,13 @@ class ResPartner(models.Model):
     def _custmgmt_is_manager(self):
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
 
+    def _custmgmt_own_ids(self):
+        """Ids of the partners in ``self`` the current user owns: their
+        salesperson or archive owner (the "own customers" of every record rule
+        of the addon)."""
+        uid = self.env.uid
+        return {partner.id for partner in self.sudo() if uid in (partner.user_id.id, partner.custmgmt_archive_user_id.id)}
+
     def _custmgmt_check_owner_change(self, vals, owner_fields):
         """A User does not take over another salesperson's customer: the
         salesperson and the archive owner of a customer someone else owns are

@@ -80,8 +80,7 @@ class ResPartner(models.Model):
         user = self.env.user
         if self.env.su or user.has_group(FINANCE_GROUP) or user.has_group(MANAGER_GROUP):
             return set(self.ids)
-        return {partner.id for partner in self.sudo()
-                if user.id in (partner.user_id.id, partner.custmgmt_archive_user_id.id)}
+        return self._custmgmt_own_ids()
 
     @api.depends_context('company', 'uid')
     def _compute_custmgmt_receivables(self):

@@ -31,11 +31,7 @@ class ResPartner(models.Model):
         self.env['custmgmt.evaluation'].flush_model(['partner_id', 'company_id', 'state', 'date_from', 'total',
                                                      'grade', 'period'])
         commercials = self.commercial_partner_id.filtered('id')
-        if not self._custmgmt_is_manager():
-            uid = self.env.uid
-            commercials = commercials.sudo().filtered(
-                lambda partner: uid in (partner.user_id.id, partner.custmgmt_archive_user_id.id))
-        ids = commercials.ids
+        ids = commercials.ids if self._custmgmt_is_manager() else sorted(commercials._custmgmt_own_ids())
         rows = self.env.execute_query(SQL(
             """
             SELECT partner_id, COUNT(*),
