@@ -126,9 +126,7 @@ class CustmgmtTierEngine(models.AbstractModel):
                                                   'custmgmt_tier_share_before', 'custmgmt_tier_computed_on'])
         for model in ('custmgmt.tier.position', 'custmgmt.tier.register'):
             self.env[model].invalidate_model()
-        self.env['custmgmt.tier.history']._record_changes(company, [
-            tier_rules.TierChange(row.partner_id, row.old_tier, row.new_tier, row.average) for row in batch
-        ], today, 'recompute')
+        self.env['custmgmt.tier.history']._record_changes(company, batch, today, 'recompute')
 
     # ------------------------------------------------------------
     # RUN

@@ -30,10 +30,18 @@ class CustmgmtTierHistory(models.Model):
         classification included) and a chatter note per tier that moved up or
         down, for ``changes`` in ``company``, written at once.
 
-        :param changes: iterable of :class:`rules.tiers.TierChange`
+        :param changes: iterable of :class:`rules.tiers.TierChange`, or of
+            anything with its ``partner_id``, ``old_tier``, ``new_tier`` and
+            ``average`` (the engine passes its ``TierUpdate`` rows as they are)
         :param reason: ``'recompute'`` or ``'manual'``
         """
-        moved = [change for change in changes if tier_rules.tier_direction(change.old_tier or None, change.new_tier or None)]
+        moved, noted = [], []
+        for change in changes:
+            direction = tier_rules.tier_direction(change.old_tier or None, change.new_tier or None)
+            if direction:
+                moved.append(change)
+                if direction != 'first':
+                    noted.append(change.partner_id)
         if not moved:
             return
         self.flush_model()
@@ -51,16 +59,12 @@ class CustmgmtTierHistory(models.Model):
             company=company.id, today=today, reason=reason, uid=self.env.uid,
             ids=[c.partner_id for c in moved], old=[c.old_tier or None for c in moved],
             new=[c.new_tier or None for c in moved], avgs=[c.average for c in moved],
-            notes=[c.note or None for c in moved],
+            notes=[getattr(c, 'note', None) or None for c in moved],
         ))
         for model in ('custmgmt.tier.history', 'custmgmt.tier.register'):
             self.env[model].invalidate_model()
-        Partner = self.env['res.partner'].with_company(company)
-        notes = {}
-        for change in moved:
-            direction = tier_rules.tier_direction(change.old_tier or None, change.new_tier or None)
-            if direction in ('up', 'down'):
-                notes[change.partner_id] = Partner._custmgmt_tier_note(
-                    change.old_tier, change.new_tier, direction, manual=reason == 'manual')
-        if notes:
-            Partner.browse(list(notes)).sudo()._message_log_batch(bodies=notes)
+        if noted:
+            # the note names no tier nor figure (see _custmgmt_tier_note): one text for the batch
+            Partner = self.env['res.partner'].with_company(company)
+            note = Partner._custmgmt_tier_note(manual=reason == 'manual')
+            Partner.browse(noted).sudo()._message_log_batch(bodies=dict.fromkeys(noted, note))

@@ -150,7 +150,7 @@ class ResPartner(models.Model):
             for partner, old_tier in old_tiers.items()
         ], fields.Date.context_today(self), 'manual')
 
-    def _custmgmt_tier_note(self, old_tier, new_tier, direction, manual=False):
+    def _custmgmt_tier_note(self, manual=False):
         """The chatter note of a tier change. The partner's chatter is read by
         every internal user: the note says that the tier changed and where to
         look (the tier history, restricted to the archive group), never the

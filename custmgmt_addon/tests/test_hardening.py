@@ -163,7 +163,7 @@ class TestNoFiguresInChatter(CustmgmtCommon):
         self.assertIn("see the tier history", note)
         for label in ("A – Strategic", "C – General", "→"):
             self.assertNotIn(label, note)
-        engine_note = customer._custmgmt_tier_note('a', 'b', 'down')
+        engine_note = customer._custmgmt_tier_note()
         self.assertNotIn("Key", engine_note)
         self.assertIn("see the tier history", engine_note)
 

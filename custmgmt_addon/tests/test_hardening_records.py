@@ -304,7 +304,7 @@ class TestHardeningInChinese(CustmgmtCommon):
                 'partner_id': theirs.id, 'contact_id': contact.id})
         with self.assertRaisesRegex(ValidationError, "拜访间隔为 0"):
             self.company.with_user(self.sysadmin).with_context(lang='zh_CN').write({'custmgmt_visit_days_a': -1})
-        note = theirs.with_context(lang='zh_TW')._custmgmt_tier_note('a', 'b', 'down')
+        note = theirs.with_context(lang='zh_TW')._custmgmt_tier_note()
         self.assertIn("等級變動記錄", note)
 
 
