@@ -3,7 +3,7 @@ import time
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
-from odoo.tools import SQL, format_date, split_every
+from odoo.tools import SQL, format_date, html_sanitize, split_every
 
 from ..rules import credit as credit_rules
 from .custmgmt_job_runner import CRON_COLLECTION
@@ -108,15 +108,26 @@ class CustmgmtCollection(models.AbstractModel):
         # translated once for the batch (a translation looked up inside the comprehension finds
         # no language in its frame and logs a warning with its stack for every activity)
         summary = self.env._("Overdue receivables in %(company)s", company=company.name)
-        note = Markup('<p><a href="/odoo/action-custmgmt_addon.custmgmt_overdue_list_action">%s</a></p>') \
-            % self.env._("Open the overdue items (Finance and the customer's salesperson)")
-        self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create([{
+        note = html_sanitize(Markup('<p><a href="/odoo/action-custmgmt_addon.custmgmt_overdue_list_action">%s</a></p>')
+                             % self.env._("Open the overdue items (Finance and the customer's salesperson)"),
+                             sanitize_style=True)
+        # the stored computes of mail.activity given for the batch: the customer's name
+        # (res_name, computed otherwise with one query per activity) and no done date
+        names = {partner.id: partner.display_name
+                 for partner in self.env['res.partner'].browse(list({row[0] for row in rows}))}
+        activities = self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create([{
             'res_model_id': model_id, 'res_id': partner_id, 'user_id': user_id,
             'activity_type_id': types[action].id, 'date_deadline': today,
             # no amounts here: activities on a customer are read by every internal
             # user; the figures are behind the link, in the restricted aging report
-            'summary': summary, 'note': note,
+            'summary': summary, 'res_name': names[partner_id], 'date_done': False,
         } for partner_id, user_id, action, amount, days in rows])
+        # the same note on every activity of the batch, sanitized once above and written in one
+        # UPDATE: through create, the ORM sanitizes the HTML of each of them again
+        activities.flush_recordset()
+        self.env.execute_query(SQL("UPDATE mail_activity SET note = %s WHERE id = ANY(%s)", note, activities.ids))
+        activities.invalidate_recordset(['note'])
+        return activities
 
     @api.model
     def _invoice_contacts(self, partner_ids):
@@ -136,9 +147,10 @@ class CustmgmtCollection(models.AbstractModel):
     @api.model
     def _dunning_items(self, company, partner_ids, today):
         """``{partner_id: [(reference, due date)]}``: ``company``'s overdue
-        items of these customers, for their letters (one query for the batch)."""
+        items of these customers, for their letters (one query for the batch;
+        each due date formatted once)."""
         self.env['account.move.line'].flush_model()
-        items = {}
+        items, dates = {}, {}
         for partner_id, reference, due in self.env.execute_query(SQL(
             """
             SELECT partner.commercial_partner_id, move.name, COALESCE(line.date_maturity, line.date)
@@ -150,7 +162,9 @@ class CustmgmtCollection(models.AbstractModel):
                AND line.company_id = %(company)s AND partner.commercial_partner_id = ANY(%(ids)s)
           ORDER BY 3, 2
             """, overdue=overdue_item(today), company=company.id, ids=list(partner_ids))):
-            items.setdefault(partner_id, []).append((reference, format_date(self.env, due)))
+            if due not in dates:
+                dates[due] = format_date(self.env, due)
+            items.setdefault(partner_id, []).append((reference, dates[due]))
         return items
 
     @api.model

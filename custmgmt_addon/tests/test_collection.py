@@ -53,6 +53,10 @@ class TestCollectionMatrix(CustmgmtCreditCommon):
         for quadrant, pairs in expected.items():
             activities = self._activities(self.customers[quadrant])
             self.assertEqual({(a.user_id, a.activity_type_id) for a in activities}, pairs, quadrant)
+        reminder = self._activities(self.customers['short_small'])
+        self.assertEqual(reminder.res_name, self.customers['short_small'].display_name, "it names its customer")
+        self.assertIn('/odoo/action-custmgmt_addon.custmgmt_overdue_list_action', str(reminder.note))
+        self.assertFalse(reminder.date_done)
         dunned = self.customers['long_small'].with_company(self.company).sudo()
         self.assertEqual(dunned.custmgmt_dunning_level, 1)
         letter = dunned.message_ids.filtered(lambda m: 'overdue invoices' in (m.subject or ''))
@@ -102,14 +106,15 @@ class TestCollectionMatrix(CustmgmtCreditCommon):
         self.assertTrue(self._activities(customer), "still overdue in company 2: the activity stays open")
 
     def test_letter_is_queued_to_the_invoicing_contact_and_logged(self):
-        self._run('2026-11-24')
         customer = self.customers['long_small']
+        customer.name = 'long_small Co & <Sons>'
+        self._run('2026-11-24')
         mail = self._letters(customer)
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.recipient_ids.mapped('email'), ['ap.long_small@example.com'])
         self.assertEqual(mail.state, 'outgoing', "left to the mail queue")
         self.assertIn('overdue invoices', mail.subject)
-        self.assertIn('Dear long_small Co', str(mail.body_html))
+        self.assertIn('Dear long_small Co &amp; &lt;Sons&gt;,', str(mail.body_html), "the name is escaped")
         self.assertIn(mail.mail_message_id, customer.message_ids, "logged in the customer's chatter")
         self.assertFalse(self._letters(self.customers['long_large']), "long and large: special measures, no letter")
 
