@@ -13,6 +13,7 @@ from . import custmgmt_customer_mixin
 from . import custmgmt_archive_line_mixin
 from . import custmgmt_decision_member
 from . import custmgmt_competitor_line
+from . import custmgmt_history_mixin
 from . import custmgmt_tier_history
 from . import custmgmt_tier_position
 from . import custmgmt_tier_engine
