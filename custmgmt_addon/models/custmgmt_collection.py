@@ -103,14 +103,22 @@ class CustmgmtCollection(models.AbstractModel):
     @api.model
     def _create_activities(self, company, rows, types, today):
         """One batch of collection activities, created at once. Assignees see
-        them in their activities; one e-mail per activity would bury them."""
+        them in their activities, the summary and the note in their own
+        language; one e-mail per activity would bury them."""
         model_id = self.env['ir.model']._get_id('res.partner')
-        # translated once for the batch (a translation looked up inside the comprehension finds
-        # no language in its frame and logs a warning with its stack for every activity)
-        summary = self.env._("Overdue receivables in %(company)s", company=company.name)
-        note = html_sanitize(Markup('<p><a href="/odoo/action-custmgmt_addon.custmgmt_overdue_list_action">%s</a></p>')
-                             % self.env._("Open the overdue items (Finance and the customer's salesperson)"),
-                             sanitize_style=True)
+        langs = {user.id: user.lang or self.env.lang
+                 for user in self.env['res.users'].browse(list({row[1] for row in rows}))}
+        # translated once per language of the batch (a translation looked up inside the
+        # comprehension finds no language in its frame and logs a warning with its stack for
+        # every activity); the note is sanitized here, once per language (see below)
+        texts = {}
+        for lang in set(langs.values()):
+            env = self.with_context(lang=lang).env
+            texts[lang] = (
+                env._("Overdue receivables in %(company)s", company=company.name),
+                html_sanitize(Markup('<p><a href="/odoo/action-custmgmt_addon.custmgmt_overdue_list_action">%s</a></p>')
+                              % env._("Open the overdue items (Finance and the customer's salesperson)"),
+                              sanitize_style=True))
         # the stored computes of mail.activity given for the batch: the customer's name
         # (res_name, computed otherwise with one query per activity) and no done date
         names = {partner.id: partner.display_name
@@ -120,12 +128,16 @@ class CustmgmtCollection(models.AbstractModel):
             'activity_type_id': types[action].id, 'date_deadline': today,
             # no amounts here: activities on a customer are read by every internal
             # user; the figures are behind the link, in the restricted aging report
-            'summary': summary, 'res_name': names[partner_id], 'date_done': False,
+            'summary': texts[langs[user_id]][0], 'res_name': names[partner_id], 'date_done': False,
         } for partner_id, user_id, action, amount, days in rows])
-        # the same note on every activity of the batch, sanitized once above and written in one
-        # UPDATE: through create, the ORM sanitizes the HTML of each of them again
+        # the note written with one UPDATE per language: through create, the ORM sanitizes the
+        # HTML of each activity again
         activities.flush_recordset()
-        self.env.execute_query(SQL("UPDATE mail_activity SET note = %s WHERE id = ANY(%s)", note, activities.ids))
+        by_lang = {}
+        for activity_id, row in zip(activities.ids, rows):
+            by_lang.setdefault(langs[row[1]], []).append(activity_id)
+        for lang, ids in by_lang.items():
+            self.env.execute_query(SQL("UPDATE mail_activity SET note = %s WHERE id = ANY(%s)", texts[lang][1], ids))
         activities.invalidate_recordset(['note'])
         return activities
 

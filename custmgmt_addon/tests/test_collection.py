@@ -76,6 +76,19 @@ class TestCollectionMatrix(CustmgmtCreditCommon):
         self.assertEqual(dunned.custmgmt_dunning_level, 2)
         self.assertTrue(dunned.message_ids.filtered(lambda m: 'second notice' in (m.subject or '')))
 
+    def test_activities_speak_their_assignees_language(self):
+        self._load_chinese()
+        self.collector.lang = 'zh_CN'
+        self._run('2026-11-24')
+        reminder = self._activities(self.customers['short_small'])  # the collector's
+        self.assertEqual(reminder.user_id, self.collector)
+        self.assertEqual(reminder.summary, f"{self.company.name} 的逾期应收账款")
+        self.assertIn("打开逾期明细", str(reminder.note))
+        visit = self._activities(self.customers['short_large'])  # the salesperson's, in English
+        self.assertEqual(visit.user_id, self.salesman)
+        self.assertEqual(visit.summary, f"Overdue receivables in {self.company.name}")
+        self.assertIn("Open the overdue items", str(visit.note))
+
     def test_paid_customers_are_closed_and_reset(self):
         self._run('2026-11-24')
         for quadrant in ('short_small', 'long_small'):
