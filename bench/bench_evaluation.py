@@ -339,7 +339,7 @@ def main():
         cr.close()
     finally:
         if not args.keep:
-            subprocess.run(['dropdb', '--if-exists', args.db], capture_output=True)
+            subprocess.run(['dropdb', '--if-exists', '--force', args.db], capture_output=True)
 
     print(f"evaluation customers={args.customers} invoices={args.invoices} floor_s={floor:.2f} "
           f"first_s={first['seconds']:.2f} first_ratio={first['seconds'] / floor:.2f} "

@@ -24,14 +24,13 @@ The last line printed is the one to quote; the overview must answer in under
 """
 import argparse
 import os
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from bench_tiers import addons_path, build_data, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
+from bench_tiers import addons_path, build_data, drop_database, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
 
 SALESPEOPLE = 40
 TEAM_MEMBERS = 10
@@ -210,7 +209,7 @@ def main():
         cr.close()
     finally:
         if not args.keep:
-            subprocess.run(['dropdb', '--if-exists', args.db], capture_output=True)
+            drop_database(args.db)
 
     worst = max(max(first, best) for first, best, _q in results.values())
     print(f"overview customers={args.customers} floor_s={floor:.2f} manager_s={results['manager'][1]:.2f} "

@@ -31,7 +31,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from bench_tiers import addons_path, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
+from bench_tiers import addons_path, drop_database, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
 
 FLOOR_SQL = """
 SELECT partner.commercial_partner_id,
@@ -285,7 +285,7 @@ def main():
         cr.close()
     finally:
         if not args.keep:
-            subprocess.run(['dropdb', '--if-exists', args.db], capture_output=True)
+            drop_database(args.db)
     peak = max(first['peak_rss_mb'], steady['peak_rss_mb'])
     print(f"receivables customers={args.customers} items={args.items} floor_s={floor:.2f} aging_s={aging:.2f} "
           f"collection_first_s={first['seconds']:.2f} collection_steady_s={steady['seconds']:.2f} "

@@ -74,6 +74,11 @@ def psql(sql, db='postgres'):
     return subprocess.run(['psql', '-d', db, '-Atqc', sql], capture_output=True, text=True).stdout.strip()
 
 
+def drop_database(db):
+    """Drop the throwaway database, with the connections this process still holds to it."""
+    subprocess.run(['dropdb', '--if-exists', '--force', db], capture_output=True)
+
+
 def prepare_database(db, cmd, paths):
     """Throwaway database with the addon, from the test template when present."""
     subprocess.run(['dropdb', '--if-exists', db], check=True, capture_output=True)
@@ -275,7 +280,7 @@ def main():
         cr.close()
     finally:
         if not args.keep:
-            subprocess.run(['dropdb', '--if-exists', args.db], capture_output=True)
+            drop_database(args.db)
 
     floor = floor_steady
     peak = max(first['peak_rss_mb'], steady['peak_rss_mb'])

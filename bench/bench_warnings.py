@@ -35,7 +35,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from bench_tiers import addons_path, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
+from bench_tiers import addons_path, drop_database, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
 
 KINDS = ('key_decline', 'churn', 'slow_payment', 'satisfaction', 'complaints',
          'tier_down', 'service_gap', 'stale_archive', 'decision_chain', 'credit')
@@ -510,7 +510,7 @@ def main():
     finally:
         if not args.keep:
             # --force: the registry of this process still holds connections to it
-            subprocess.run(['dropdb', '--if-exists', '--force', args.db], capture_output=True)
+            drop_database(args.db)
 
     floor = floor_steady
     peak = max(first['peak_rss_mb'], steady['peak_rss_mb'])
