@@ -22,88 +22,27 @@ The last line printed is the one to quote. Odoo 18 must be found as the scripts
 find it (``odoo`` on PATH or ``ODOO_BIN``); this script re-runs itself with
 Odoo's interpreter.
 """
-import argparse
-import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-
-def odoo_command():
-    cmd = os.environ.get('ODOO_BIN') or shutil.which('odoo') or shutil.which('odoo-bin')
-    if not cmd:
-        sys.exit("Odoo 18 not found: put `odoo` on PATH or set ODOO_BIN (see README).")
-    return cmd
-
-
-def odoo_python(cmd):
-    with open(cmd, 'rb') as handle:
-        first = handle.readline().decode(errors='replace').strip()
-    parts = first[2:].split() if first.startswith('#!') else []
-    if parts and os.path.basename(parts[0]) == 'env':
-        parts = parts[1:]
-    return parts[0] if parts else sys.executable
-
-
-def ensure_odoo_interpreter(script):
-    """Find Odoo; re-run ``script`` with Odoo's interpreter unless this one imports odoo."""
-    cmd = odoo_command()
-    python = odoo_python(cmd)
-    try:
-        import odoo  # noqa: F401
-    except ImportError:
-        if os.environ.get('CUSTMGMT_BENCH_REEXEC'):
-            sys.exit(f"{python} cannot import odoo")
-        os.environ['CUSTMGMT_BENCH_REEXEC'] = '1'
-        os.execv(python, [python, os.path.abspath(script)] + sys.argv[1:])
-    return cmd, python
-
-
-def addons_path(python):
-    out = subprocess.run([python, '-c', (
-        "import os, odoo; r = os.path.dirname(os.path.abspath(odoo.__file__));"
-        "print(','.join(p for p in (os.path.join(r, 'addons'), os.path.normpath(os.path.join(r, '..', 'addons')))"
-        " if os.path.isdir(p)))")], capture_output=True, text=True, check=True).stdout.strip()
-    extra = os.environ.get('ODOO_ADDONS_PATH')
-    return ','.join(filter(None, [ROOT, extra, out]))
-
-
-def psql(sql, db='postgres'):
-    return subprocess.run(['psql', '-d', db, '-Atqc', sql], capture_output=True, text=True).stdout.strip()
-
-
-def prepare_database(db, cmd, paths):
-    """Throwaway database with the addon, from the test template when present."""
-    subprocess.run(['dropdb', '--if-exists', db], check=True, capture_output=True)
-    manifest = eval(open(os.path.join(ROOT, 'custmgmt_addon', '__manifest__.py'), encoding='utf-8').read())  # noqa: S307
-    depends = ','.join(manifest['depends'])
-    template = 'custmgmt_test_tpl_' + hashlib.md5(f"v2 {depends}\n".encode()).hexdigest()[:8]
-    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'") == '1':
-        subprocess.run(['createdb', '-T', template, db], check=True)
-    print(f"installing custmgmt_addon in {db} ...", flush=True)
-    subprocess.run([cmd, '-d', db, f'--addons-path={paths}', '-i', 'custmgmt_addon', '--without-demo=all',
-                    '--stop-after-init', '--no-http', '--log-level=warn'], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
+from benchlib import (  # noqa: E402
+    addons_path,
+    bench_parser,
+    drop_database,
+    ensure_odoo_interpreter,
+    env_for,
+    peak_rss_mb,
+    prepare_database,
+    run_phase,
+)
 
 # ----------------------------------------------------------------------------
 # inside Odoo's interpreter
 # ----------------------------------------------------------------------------
-
-def env_for(db, paths):
-    import odoo
-    from odoo import api
-    odoo.tools.config.parse_config(['-d', db, f'--addons-path={paths}', '--log-level=warn', '--no-http'])
-    registry = odoo.modules.registry.Registry(db)
-    cr = registry.cursor()
-    return api.Environment(cr, odoo.SUPERUSER_ID, {}), cr
-
 
 def build_data(env, customers, invoices):
     """Customers, posted invoices (Zipf-like skew), visits and complaints, by bulk SQL."""
@@ -269,16 +208,6 @@ def run_floor(env, company):
     return elapsed, cr.fetchone()
 
 
-def peak_rss_mb():
-    """The peak resident memory of this process (VmHWM): ru_maxrss would also count the
-    parent that spawned it, as Linux keeps the high-water mark across exec."""
-    with open('/proc/self/status', encoding='ascii') as status:
-        for line in status:
-            if line.startswith('VmHWM:'):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def phase_engine(args):
     """Child process: run the scheduled action once, print JSON with time and counts."""
     env, cr = env_for(args.db, args.addons_path)
@@ -297,21 +226,13 @@ def phase_engine(args):
 
 
 def run_engine(args):
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), '--phase', 'engine', '--db', args.db,
-                          '--addons-path', args.addons_path], capture_output=True, text=True)
-    if out.returncode:
-        sys.exit(f"evaluation run failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_phase(__file__, 'engine', args, "evaluation run")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = bench_parser(__doc__, 'custmgmt_bench_evaluation')
     parser.add_argument('--customers', type=int, default=100_000)
     parser.add_argument('--invoices', type=int, default=1_000_000)
-    parser.add_argument('--db', default='custmgmt_bench_evaluation')
-    parser.add_argument('--keep', action='store_true', help="keep the database afterwards")
-    parser.add_argument('--phase', default='main', help=argparse.SUPPRESS)
-    parser.add_argument('--addons-path', default='', help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.phase == 'engine':
@@ -339,7 +260,7 @@ def main():
         cr.close()
     finally:
         if not args.keep:
-            subprocess.run(['dropdb', '--if-exists', '--force', args.db], capture_output=True)
+            drop_database(args.db)
 
     print(f"evaluation customers={args.customers} invoices={args.invoices} floor_s={floor:.2f} "
           f"first_s={first['seconds']:.2f} first_ratio={first['seconds'] / floor:.2f} "

@@ -27,10 +27,17 @@ import os
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_tiers import addons_path, build_data, drop_database, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
+from bench_tiers import build_data  # noqa: E402
+from benchlib import (  # noqa: E402
+    addons_path,
+    best_of,
+    drop_database,
+    ensure_odoo_interpreter,
+    env_for,
+    prepare_database,
+)
 
 SALESPEOPLE = 40
 TEAM_MEMBERS = 10
@@ -49,16 +56,6 @@ SELECT partner.commercial_partner_id, SUM(line.amount_residual),
    AND COALESCE(line.date_maturity, line.date) < CURRENT_DATE AND line.company_id = %(company)s
  GROUP BY 1;
 """
-
-
-def best_of(repeat, run):
-    best = None
-    for _n in range(repeat):
-        t0 = time.perf_counter()
-        result = run()
-        seconds = time.perf_counter() - t0
-        best = seconds if best is None else min(best, seconds)
-    return best, result
 
 
 def build_users(env, company):

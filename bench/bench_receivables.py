@@ -20,18 +20,24 @@ from 60 days ahead to 200 days ago) into the real tables, then measures:
 
 The last line printed is the one to quote.
 """
-import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_tiers import addons_path, drop_database, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
+from benchlib import (  # noqa: E402
+    addons_path,
+    bench_parser,
+    best_of,
+    drop_database,
+    ensure_odoo_interpreter,
+    env_for,
+    peak_rss_mb,
+    prepare_database,
+    run_phase,
+)
 
 FLOOR_SQL = """
 SELECT partner.commercial_partner_id,
@@ -51,17 +57,6 @@ SELECT partner.commercial_partner_id,
 
 
 REPEAT = 3  # the floor and the report's query are timed best of three, alike
-
-
-def best_of(repeat, run):
-    """``(seconds, result)`` of the fastest of ``repeat`` runs."""
-    best = None
-    for _n in range(repeat):
-        t0 = time.perf_counter()
-        result = run()
-        seconds = time.perf_counter() - t0
-        best = seconds if best is None else min(best, seconds)
-    return best, result
 
 
 def build_data(env, customers, items):
@@ -176,20 +171,6 @@ def measure_hold(env, company):
     return seconds
 
 
-def peak_rss_mb():
-    """Peak resident memory of this process. VmHWM is that of this process
-    alone; ``ru_maxrss`` would also count the parent that spawned it, as Linux
-    keeps the high-water mark across exec."""
-    try:
-        with open('/proc/self/status', encoding='ascii') as status:
-            for line in status:
-                if line.startswith('VmHWM:'):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def phase_collection(args):
     """Child process: one run of the collection action, committing as the cron does."""
     from odoo import fields
@@ -211,21 +192,13 @@ def phase_collection(args):
 
 
 def run_collection(args):
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), '--phase', 'collection', '--db', args.db,
-                          '--addons-path', args.addons_path], capture_output=True, text=True)
-    if out.returncode:
-        sys.exit(f"collection run failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_phase(__file__, 'collection', args, "collection run")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = bench_parser(__doc__, 'custmgmt_bench_receivables')
     parser.add_argument('--customers', type=int, default=100_000)
     parser.add_argument('--items', type=int, default=1_000_000)
-    parser.add_argument('--db', default='custmgmt_bench_receivables')
-    parser.add_argument('--keep', action='store_true', help="keep the database afterwards")
-    parser.add_argument('--phase', default='main', help=argparse.SUPPRESS)
-    parser.add_argument('--addons-path', default='', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase == 'collection':
         return phase_collection(args)

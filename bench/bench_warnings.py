@@ -24,18 +24,23 @@ members for the other kinds. Then measures, in the same run:
 The counts of the floor must equal the warnings the scan made, per kind. The
 last line printed is the one to quote.
 """
-import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_tiers import addons_path, drop_database, ensure_odoo_interpreter, env_for, prepare_database  # noqa: E402
+from benchlib import (  # noqa: E402
+    addons_path,
+    bench_parser,
+    drop_database,
+    ensure_odoo_interpreter,
+    env_for,
+    peak_rss_mb,
+    prepare_database,
+    run_phase,
+)
 
 KINDS = ('key_decline', 'churn', 'slow_payment', 'satisfaction', 'complaints',
          'tier_down', 'service_gap', 'stale_archive', 'decision_chain', 'credit')
@@ -426,16 +431,6 @@ def run_floor(env, company):
     return elapsed, {kind: n for kind, n in counts.items() if n}
 
 
-def peak_rss_mb():
-    """This process's own peak resident memory (VmHWM): ru_maxrss would also count the parent
-    that spawned it, as Linux keeps the high-water mark across exec."""
-    with open('/proc/self/status', encoding='ascii') as status:
-        for line in status:
-            if line.startswith('VmHWM:'):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def phase_engine(args):
     """Child process: run the scheduled action once; print JSON with time, peak RSS and the open warnings."""
     env, cr = env_for(args.db, args.addons_path)
@@ -458,21 +453,13 @@ def phase_engine(args):
 
 
 def run_engine(args):
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), '--phase', 'engine', '--db', args.db,
-                          '--addons-path', args.addons_path], capture_output=True, text=True)
-    if out.returncode:
-        sys.exit(f"scan failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_phase(__file__, 'engine', args, "scan")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = bench_parser(__doc__, 'custmgmt_bench_warnings')
     parser.add_argument('--customers', type=int, default=100_000)
     parser.add_argument('--invoices', type=int, default=1_000_000)
-    parser.add_argument('--db', default='custmgmt_bench_warnings')
-    parser.add_argument('--keep', action='store_true', help="keep the database afterwards")
-    parser.add_argument('--phase', default='main', help=argparse.SUPPRESS)
-    parser.add_argument('--addons-path', default='', help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.phase == 'engine':
