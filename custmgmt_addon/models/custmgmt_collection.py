@@ -159,9 +159,12 @@ class CustmgmtCollection(models.AbstractModel):
     @api.model
     def _dunning_items(self, company, partner_ids, today):
         """``{partner_id: [(reference, due date)]}``: ``company``'s overdue
-        items of these customers, for their letters (one query for the batch;
-        each due date formatted once)."""
+        items of these customers, for their letters (one query for the batch),
+        each due date formatted in the customer's language, as its letter is
+        (once per date and language)."""
         self.env['account.move.line'].flush_model()
+        self.env['res.partner'].flush_model(['lang'])
+        langs = dict(self.env.execute_query(SQL("SELECT id, lang FROM res_partner WHERE id = ANY(%s)", list(partner_ids))))
         items, dates = {}, {}
         for partner_id, reference, due in self.env.execute_query(SQL(
             """
@@ -174,9 +177,10 @@ class CustmgmtCollection(models.AbstractModel):
                AND line.company_id = %(company)s AND partner.commercial_partner_id = ANY(%(ids)s)
           ORDER BY 3, 2
             """, overdue=overdue_item(today), company=company.id, ids=list(partner_ids))):
-            if due not in dates:
-                dates[due] = format_date(self.env, due)
-            items.setdefault(partner_id, []).append((reference, dates[due]))
+            key = (due, langs.get(partner_id))
+            if key not in dates:
+                dates[key] = format_date(self.env, due, lang_code=key[1])
+            items.setdefault(partner_id, []).append((reference, dates[key]))
         return items
 
     @api.model

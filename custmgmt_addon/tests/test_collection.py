@@ -131,6 +131,15 @@ class TestCollectionMatrix(CustmgmtCreditCommon):
         self.assertIn(mail.mail_message_id, customer.message_ids, "logged in the customer's chatter")
         self.assertFalse(self._letters(self.customers['long_large']), "long and large: special measures, no letter")
 
+    def test_letter_in_the_customers_language(self):
+        self._load_chinese()
+        customer = self.customers['long_small']
+        customer.lang = 'zh_CN'
+        self._run('2026-11-24')
+        body = str(self._letters(customer).body_html)
+        self.assertIn('尊敬的long_small Co：', body)
+        self.assertIn('2026年09月15日', body, "its overdue item dated as its language writes dates")
+
     def test_dunning_level_stops_at_three(self):
         customer = self.customers['long_small'].with_company(self.company).sudo()
         for day, level in (('2026-11-24', 1), ('2026-12-09', 2), ('2026-12-24', 3), ('2027-01-08', 3)):
