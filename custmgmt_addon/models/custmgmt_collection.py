@@ -163,8 +163,7 @@ class CustmgmtCollection(models.AbstractModel):
         each due date formatted in the customer's language, as its letter is
         (once per date and language)."""
         self.env['account.move.line'].flush_model()
-        self.env['res.partner'].flush_model(['lang'])
-        langs = dict(self.env.execute_query(SQL("SELECT id, lang FROM res_partner WHERE id = ANY(%s)", list(partner_ids))))
+        langs = {customer.id: customer.lang for customer in self.env['res.partner'].browse(partner_ids)}
         items, dates = {}, {}
         for partner_id, reference, due in self.env.execute_query(SQL(
             """
